@@ -1,0 +1,244 @@
+"""``python -m bot``: check the configuration, migrate the database, connect to Slack and serve.
+
+python -m bot                 Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on $PORT
+python -m bot web             HTTP (gunicorn) on $PORT: POST /slack/events, GET /healthz
+python -m bot socket          Socket Mode
+python -m bot export --letter ID --format text|csv [--output FILE]
+python -m bot backup FILE     a consistent copy of the SQLite database, safe while the bot runs
+python -m bot migrate         apply database migrations and exit
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from dotenv import load_dotenv
+from slack_sdk.errors import SlackApiError
+
+from bot.runtime import BotIdentity, Runtime, SingleWorkspaceTokens, make_client
+from bot.settings import ConfigError, Settings, load_settings
+from db.engine import Database
+
+log = logging.getLogger("bot")
+
+
+def fail(message: str) -> NoReturn:
+    print(f"signon: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def settings_or_exit(*, require_signing_secret: bool = True) -> Settings:
+    try:
+        return load_settings(require_signing_secret=require_signing_secret)
+    except ConfigError as error:
+        fail(f"configuration error: {error}")
+
+
+def open_database(settings: Settings) -> Database:
+    from db.migrate import upgrade
+
+    database = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        upgrade(database)
+    except Exception as error:
+        reason = str(getattr(error, "orig", error)).splitlines()[0][:200]
+        fail(
+            f"cannot use the database at DATABASE_URL ({settings.database_label}): {reason}. "
+            "Check that the path is writable or the server is reachable."
+        )
+    return database
+
+
+def check_slack(settings: Settings) -> BotIdentity:
+    """auth.test with the bot token: proves the token and SLACK_API_URL before we serve anything."""
+    client = make_client(settings, settings.bot_token, rate_limit_retries=2)
+    try:
+        response = client.auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error", "unknown_error")
+        if code in ("invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired"):
+            fail(
+                f"configuration error: SLACK_BOT_TOKEN was rejected by Slack ({code}). Copy the current Bot User "
+                "OAuth Token (xoxb-…) from OAuth & Permissions, or reinstall the app to your workspace."
+            )
+        fail(f"Slack answered auth.test with {code}. Check SLACK_API_URL ({settings.slack_api_url}).")
+    except Exception as error:
+        fail(
+            f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {type(error).__name__}: {error}. "
+            "Check the network, or unset SLACK_API_URL to use Slack's own."
+        )
+    return BotIdentity(
+        team_id=response["team_id"],
+        team_name=response.get("team", ""),
+        bot_user_id=response["user_id"],
+        bot_id=response.get("bot_id"),
+        enterprise_id=response.get("enterprise_id"),
+        url=response.get("url"),
+    )
+
+
+def start(mode: str) -> None:
+    from bot.logsetup import configure_logging
+
+    settings = settings_or_exit(require_signing_secret=mode != "socket")
+    configure_logging(
+        settings.log_level, [s for s in (settings.bot_token, settings.signing_secret, settings.app_token) if s]
+    )
+    if mode == "socket" and settings.app_token is None:
+        fail(
+            "configuration error: SLACK_APP_TOKEN is not set, and Socket Mode needs it. Create an app-level token "
+            "with connections:write under Basic Information, or run `python -m bot web` for HTTP."
+        )
+    if settings.oauth is not None:
+        from bot.oauth import start_oauth
+
+        start_oauth(settings, mode)
+        return
+    database = open_database(settings)
+    identity = check_slack(settings)
+    log.info(
+        "connected to workspace %s (%s) as bot user %s; database %s",
+        identity.team_name,
+        identity.team_id,
+        identity.bot_user_id,
+        settings.database_label,
+    )
+    if mode == "socket":
+        run_socket(settings, identity, database)
+    else:
+        database.dispose()
+        run_web(settings, identity)
+
+
+def run_socket(settings: Settings, identity: BotIdentity, database: Database) -> None:
+    from bot.app import build_app
+    from bot.scheduler import start_scheduler
+    from bot.server import run_socket_mode
+
+    assert settings.bot_token is not None and settings.app_token is not None
+    runtime = Runtime(settings, database, SingleWorkspaceTokens(settings.bot_token, identity.team_id), identity)
+    app = build_app(runtime)
+    start_scheduler(runtime)
+    try:
+        run_socket_mode(app, runtime, settings.app_token)
+    except SlackApiError as error:
+        fail(
+            f"configuration error: SLACK_APP_TOKEN was rejected ({error.response.get('error')}). Create an app-level "
+            "token with the connections:write scope under Basic Information."
+        )
+
+
+def run_web(settings: Settings, identity: BotIdentity) -> None:
+    from bot.server import GunicornServer, gunicorn_options
+
+    def load_worker_app() -> Any:
+        # In each gunicorn worker, after the fork: fresh connections, its own scheduler.
+        from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+        from bot.app import build_app
+        from bot.logsetup import configure_logging
+        from bot.scheduler import start_scheduler
+        from bot.server import SignonWSGI
+
+        configure_logging(settings.log_level, [s for s in (settings.bot_token, settings.signing_secret) if s])
+        assert settings.bot_token is not None
+        database = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        runtime = Runtime(settings, database, SingleWorkspaceTokens(settings.bot_token, identity.team_id), identity)
+        app = build_app(runtime)
+        start_scheduler(runtime)
+        return SignonWSGI(SlackRequestHandler(app), runtime)
+
+    log.info(
+        "serving HTTP on 0.0.0.0:%d (POST /slack/events, GET /healthz) with %d worker(s) x %d threads",
+        settings.port,
+        settings.web_concurrency,
+        settings.web_threads,
+    )
+    GunicornServer(
+        load_worker_app,
+        gunicorn_options(settings.port, settings.web_concurrency, settings.web_threads, settings.log_level),
+    ).run()
+
+
+def export(args: argparse.Namespace) -> None:
+    from bot.services import export as export_service
+    from db.models import Letter
+
+    database = _database_only()
+    with database.read() as session:
+        letter = session.get(Letter, args.letter)
+        if letter is None:
+            fail(f"there is no letter {args.letter}. The letters are numbered as in `/signon list`.")
+        data = export_service.load_export(session, letter)
+    output = export_service.text_block(data) if args.format == "text" else export_service.csv_text(data)
+    if args.output:
+        Path(args.output).write_text(output, encoding="utf-8", newline="")
+        print(f"signon: wrote {len(data.rows)} organizations to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(output)
+
+
+def _database_only() -> Database:
+    """export and backup need only DATABASE_URL, not Slack tokens."""
+    import os
+
+    from bot.settings import DEFAULT_DATABASE_URL, normalize_database_url
+
+    url = normalize_database_url(os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL)
+    database = Database(url)
+    from db.migrate import upgrade
+
+    try:
+        upgrade(database)
+    except Exception as error:
+        fail(f"cannot use the database at DATABASE_URL: {str(getattr(error, 'orig', error)).splitlines()[0][:200]}")
+    return database
+
+
+def backup(args: argparse.Namespace) -> None:
+    from db.backup import BackupError, backup_sqlite
+
+    database = _database_only()
+    try:
+        pages = backup_sqlite(database, Path(args.file))
+    except BackupError as error:
+        fail(str(error))
+    print(f"signon: backed up the database to {args.file} ({pages} pages, integrity check ok)", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> None:
+    load_dotenv(override=False)
+    parser = argparse.ArgumentParser(prog="python -m bot", description="signon: coalition sign-on letters in Slack")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("web", help="serve Slack's HTTP requests on $PORT")
+    sub.add_parser("socket", help="connect over Socket Mode")
+    sub.add_parser("migrate", help="apply database migrations")
+    export_parser = sub.add_parser("export", help="write a letter's signatories from the database")
+    export_parser.add_argument("--letter", type=int, required=True, help="the letter's number")
+    export_parser.add_argument("--format", choices=("text", "csv"), default="text")
+    export_parser.add_argument("--output", help="file to write (default: standard output)")
+    backup_parser = sub.add_parser("backup", help="copy the SQLite database consistently while the bot runs")
+    backup_parser.add_argument("file", help="where to write the copy")
+    args = parser.parse_args(argv)
+
+    if args.command == "export":
+        export(args)
+    elif args.command == "backup":
+        backup(args)
+    elif args.command == "migrate":
+        _database_only()
+        print("signon: database is up to date", file=sys.stderr)
+    elif args.command in ("web", "socket"):
+        start(args.command)
+    else:
+        import os
+
+        start("socket" if os.environ.get("SLACK_APP_TOKEN", "").strip() else "web")
+
+
+if __name__ == "__main__":
+    main()

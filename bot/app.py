@@ -1,0 +1,82 @@
+"""Build the Bolt App and register its listeners; nothing else."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
+
+from bot.listeners import register_listeners
+from bot.logsetup import request_id
+from bot.runtime import ContextPropagatingExecutor, Runtime
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
+
+
+def build_app(runtime: Runtime, *, oauth_settings: Any = None, installation_store: Any = None) -> App:
+    """The Bolt app for HTTP or Socket Mode, single workspace (fixed token) or OAuth (installation store)."""
+    settings = runtime.settings
+    executor = ContextPropagatingExecutor(max_workers=max(8, settings.web_threads), thread_name_prefix="listener")
+    common: dict[str, Any] = {
+        "signing_secret": settings.signing_secret or "",
+        "request_verification_enabled": not settings.socket_mode or settings.oauth is not None,
+        "listener_executor": executor,
+        "process_before_response": False,
+        "raise_error_for_unhandled_request": False,
+    }
+    if oauth_settings is not None:
+        app = App(oauth_settings=oauth_settings, installation_store=installation_store, **common)
+        app.client.base_url = settings.slack_api_url
+        app.client.retry_handlers = runtime.client().retry_handlers
+    else:
+        identity = runtime.identity
+        assert identity is not None and settings.bot_token is not None
+
+        def authorize(**_: Any) -> AuthorizeResult:
+            # We called auth.test at start-up; Bolt need not call it again per process.
+            return AuthorizeResult(
+                enterprise_id=identity.enterprise_id,
+                team_id=identity.team_id,
+                bot_token=settings.bot_token,
+                bot_id=identity.bot_id,
+                bot_user_id=identity.bot_user_id,
+            )
+
+        app = App(client=runtime.client(), authorize=authorize, **common)
+
+    app.use(_request_ids)
+    app.error(_apologize)
+    register_listeners(app, runtime)
+    return app
+
+
+def _request_ids(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+    kind = body.get("type") or ("slash_command" if body.get("command") else "request")
+    token = uuid.uuid4().hex[:12]
+    request_id.set(token)
+    log.debug("received %s from %s", kind, (body.get("user") or {}).get("id") or body.get("user_id"))
+    return next()
+
+
+def _apologize(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse | None:
+    """Unexpected errors: a traceback in the log, a short apology to the person, never a 5xx to Slack."""
+    logger.exception("unhandled error in listener: %s", type(error).__name__)
+    kind = body.get("type")
+    if body.get("command"):
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": APOLOGY})
+    if kind == "view_submission":
+        view = {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": "Something went wrong"},
+            "close": {"type": "plain_text", "text": "Back"},
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": APOLOGY}}],
+        }
+        # Pushed on top of the form, so "Back" returns to what the person typed.
+        return BoltResponse(status=200, body={"response_action": "push", "view": view})
+    return BoltResponse(status=200, body="")

@@ -1,0 +1,65 @@
+"""Every Slack identifier the app owns: callback_ids, action_ids and block_ids.
+
+Builders and listener registrations both import from here, so a renamed id cannot silently break a
+listener.
+"""
+
+COMMAND = "/signon"
+
+# Views (callback_id)
+SIGNON_MODAL = "signon_submit"
+SIGNON_EDIT_MODAL = "signon_edit_submit"
+LETTER_PICKER_MODAL = "letter_picker"
+LOADING_MODAL = "loading"
+LETTER_NEW_MODAL = "letter_new_submit"
+LETTER_EDIT_MODAL = "letter_edit_submit"
+LETTER_READ_MODAL = "letter_read"
+LETTER_REOPEN_MODAL = "letter_reopen_submit"
+WITHDRAW_MODAL = "withdraw_submit"
+INFO_MODAL = "info"
+
+# Actions (action_id)
+SIGN_ON_BUTTON = "sign_on"
+READ_LETTER_BUTTON = "read_letter"
+PICK_LETTER = "pick_letter"
+EDIT_SIGNATURE = "edit_signature"
+WITHDRAW_SIGNATURE = "withdraw_signature"
+CONFIRM_MERGE = "confirm_merge"
+DECLINE_MERGE = "decline_merge"
+REVIEW_MERGE = "review_merge"
+REVIEW_DISMISS = "review_dismiss"
+REMOVE_SIGNATORY = "remove_signatory"
+KEEP_SIGNATURE = "keep_signature"
+WITHDRAW_AFTER_CHANGE = "withdraw_after_change"
+STOP_REMINDERS = "stop_reminders"
+ORG_ALREADY_SIGNED = "org_already_signed"
+EDIT_LETTER = "edit_letter"
+CLOSE_LETTER = "close_letter"
+REOPEN_LETTER = "reopen_letter"
+EXPORT_LETTER = "export_letter"
+HOME_REFRESH = "home_refresh"
+
+# Sign-on form (block_id / action_id pairs; the block_id is where inline errors appear)
+ORG_BLOCK, ORG_INPUT = "org", "org_name"
+NAME_BLOCK, NAME_INPUT = "name", "person_name"
+TITLE_BLOCK, TITLE_INPUT = "title", "person_title"
+EMAIL_BLOCK, EMAIL_INPUT = "email", "email"
+CITY_BLOCK, CITY_INPUT = "city", "city_state"
+ORG_TYPE_BLOCK, ORG_TYPE_INPUT = "org_type", "org_type"
+AUTHORIZED_BLOCK, AUTHORIZED_INPUT = "authorized", "authorized"
+AUTHORIZED_VALUE = "yes"
+NOTE_BLOCK, NOTE_INPUT = "note", "note"
+PICKER_BLOCK = "letter"
+
+# Letter form
+LETTER_TITLE_BLOCK, LETTER_TITLE_INPUT = "letter_title", "letter_title"
+LETTER_TEXT_BLOCK, LETTER_TEXT_INPUT = "letter_text", "letter_text"
+DEADLINE_DATE_BLOCK, DEADLINE_DATE_INPUT = "deadline_date", "deadline_date"
+DEADLINE_TIME_BLOCK, DEADLINE_TIME_INPUT = "deadline_time", "deadline_time"
+CHANNELS_BLOCK, CHANNELS_INPUT = "channels", "channels"
+LEADS_BLOCK, LEADS_INPUT = "lead_orgs", "lead_orgs"
+REMINDERS_BLOCK, REMINDERS_INPUT = "reminders", "reminders"
+COCOORDINATORS_BLOCK, COCOORDINATORS_INPUT = "cocoordinators", "cocoordinators"
+SUBSTANTIVE_BLOCK, SUBSTANTIVE_INPUT = "substantive", "substantive"
+SUBSTANTIVE_VALUE = "substantive"
+CHANGE_NOTE_BLOCK, CHANGE_NOTE_INPUT = "change_note", "change_note"

@@ -1,0 +1,10 @@
+from slack_bolt import App
+
+from bot.listeners.actions import letters, reminders, signing
+from bot.runtime import Runtime
+
+
+def register(app: App, runtime: Runtime) -> None:
+    signing.register(app, runtime)
+    letters.register(app, runtime)
+    reminders.register(app, runtime)

@@ -1,0 +1,147 @@
+"""Coordinator buttons (App Home, pickers, review queue). Each re-checks who pressed it.
+
+Docs: https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.common import escape
+from bot.flows import coordinating, exporting, home
+from bot.listeners.values import action_value, ints
+from bot.runtime import Runtime
+from bot.services import coordinators, signons
+from bot.services.signons import Actor, Merged
+from bot.timeutil import utcnow
+
+
+def _tell(respond: Respond, body: dict[str, Any], client: WebClient, text: str) -> None:
+    if body.get("response_url"):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    else:
+        client.chat_postMessage(channel=body["user"]["id"], text=text)
+
+
+def register(app: App, runtime: Runtime) -> None:
+    def letter_for_coordinator(body: dict[str, Any], client: WebClient, respond: Respond, action: str) -> int | None:
+        parsed = ints(action_value(body).split(":")[0], 1)
+        if parsed is None:
+            return None
+        letter_id = parsed[0]
+        if not coordinators.can_manage(runtime, client, body["user"]["id"], letter_id):
+            _tell(respond, body, client, coordinating.refusal(runtime, action, letter_id=letter_id))
+            return None
+        return letter_id
+
+    @app.action(ids.EDIT_LETTER)
+    def edit_letter(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        letter_id = letter_for_coordinator(body, client, respond, "edit this letter")
+        if letter_id is not None:
+            coordinating.open_edit_modal(runtime, client, body["trigger_id"], body["user"]["id"], letter_id)
+
+    @app.action(ids.CLOSE_LETTER)
+    def close_letter(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
+        ack()
+        letter_id = letter_for_coordinator(body, client, respond, "close this letter")
+        if letter_id is not None:
+            _tell(respond, body, client, coordinating.close(runtime, body["user"]["id"], letter_id))
+            home.publish(runtime, client, body["user"]["id"], context.team_id or "")
+
+    @app.action(ids.REOPEN_LETTER)
+    def reopen_letter(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
+        ack()
+        letter_id = letter_for_coordinator(body, client, respond, "reopen this letter")
+        if letter_id is not None:
+            coordinating.start_reopen(
+                runtime,
+                client,
+                body["trigger_id"],
+                body["user"]["id"],
+                letter_id,
+                lambda **kw: _tell(respond, body, client, kw.get("text", "")),
+            )
+            home.publish(runtime, client, body["user"]["id"], context.team_id or "")
+
+    @app.action(ids.EXPORT_LETTER)
+    def export_letter(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        letter_id = letter_for_coordinator(body, client, respond, "export signatories")
+        if letter_id is None:
+            return
+        fmt = action_value(body).partition(":")[2] or "all"
+        _tell(
+            respond,
+            body,
+            client,
+            f":hourglass_flowing_sand: Preparing the export of #{letter_id}; it will arrive in a direct message.",
+        )
+        exporting.deliver_export(
+            runtime, client, body["user"]["id"], letter_id, fmt if fmt in ("text", "csv") else "all"
+        )
+
+    @app.action(ids.REVIEW_MERGE)
+    def review_merge(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
+        ack()
+        parsed = ints(action_value(body), 2)
+        if parsed is None:
+            return
+        with runtime.db.read() as session:
+            source = session.get(signons.Signatory, parsed[0])
+            letter_id = source.letter_id if source else None
+        if letter_id is None:
+            return
+        user_id = body["user"]["id"]
+        if not coordinators.can_manage(runtime, client, user_id, letter_id):
+            _tell(respond, body, client, coordinating.refusal(runtime, "merge organizations", letter_id=letter_id))
+            return
+        outcome = runtime.db.transaction(
+            lambda s: signons.merge(
+                s, source_id=parsed[0], target_id=parsed[1], actor=Actor(user_id), now=utcnow(), is_coordinator=True
+            )
+        )
+        if isinstance(outcome, Merged):
+            _tell(
+                respond,
+                body,
+                client,
+                f":link: Merged “{escape(outcome.source_name)}” into “{escape(outcome.target_name)}”.",
+            )
+        else:
+            _tell(respond, body, client, "Those can no longer be merged (withdrawn or already merged).")
+        home.publish(runtime, client, user_id, context.team_id or "")
+
+    @app.action(ids.REVIEW_DISMISS)
+    def review_dismiss(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
+        ack()
+        parsed = ints(action_value(body), 1)
+        if parsed is None:
+            return
+        with runtime.db.read() as session:
+            signatory = session.get(signons.Signatory, parsed[0])
+            letter_id = signatory.letter_id if signatory else None
+        if letter_id is None:
+            return
+        user_id = body["user"]["id"]
+        if not coordinators.can_manage(runtime, client, user_id, letter_id):
+            _tell(respond, body, client, coordinating.refusal(runtime, "review duplicates", letter_id=letter_id))
+            return
+        runtime.db.transaction(
+            lambda s: signons.dismiss_duplicate(s, signatory_id=parsed[0], actor=Actor(user_id), now=utcnow())
+        )
+        _tell(respond, body, client, "Marked as different organizations.")
+        home.publish(runtime, client, user_id, context.team_id or "")
+
+    @app.action(ids.HOME_REFRESH)
+    def refresh_home(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        home.publish(runtime, client, body["user"]["id"], context.team_id or "")

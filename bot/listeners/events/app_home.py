@@ -1,0 +1,22 @@
+"""The Home tab, published whenever a person opens it.
+
+Docs: https://docs.slack.dev/reference/events/app_home_opened
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.flows import home
+from bot.runtime import Runtime
+
+
+def register(app: App, runtime: Runtime) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        home.publish(runtime, client, event["user"], context.team_id or "")

@@ -1,0 +1,46 @@
+"""Sign-on, edit and withdrawal modal submissions.
+
+Each handler commits before it acknowledges, so an acknowledged sign-on survives a crash; the receipt
+DM is sent after the acknowledgement. Docs: https://docs.slack.dev/tools/bolt-python/concepts/view-submissions
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.signon import message_modal
+from bot.flows import signing
+from bot.runtime import Runtime
+from bot.services.signons import Withdrawn
+
+
+def register(app: App, runtime: Runtime) -> None:
+    @app.view(ids.SIGNON_MODAL)
+    def submit_signon(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        signed = signing.submit_signon(runtime, ack, body, client, context.team_id or "")
+        if signed is not None:
+            signing.send_receipt(runtime, client, body["user"]["id"], signed.signatory_id)
+
+    @app.view(ids.SIGNON_EDIT_MODAL)
+    def submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        signatory_id = signing.submit_edit(runtime, ack, body, client, context.team_id or "")
+        if signatory_id is not None:
+            signing.send_receipt(runtime, client, body["user"]["id"], signatory_id, heading="Your sign-on was updated")
+
+    @app.view(ids.WITHDRAW_MODAL)
+    def submit_withdraw(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        try:
+            signatory_id = int(json.loads((body.get("view") or {}).get("private_metadata") or "{}")["sig"])
+        except (KeyError, TypeError, ValueError):
+            ack(response_action="update", view=message_modal("Withdraw", "This form is out of date."))
+            return
+        user_id = body["user"]["id"]
+        outcome = signing.withdraw_signature(runtime, client, user_id, signatory_id, context.team_id or "")
+        ack(response_action="update", view=message_modal("Withdraw", signing.withdrawal_text(outcome)))
+        if isinstance(outcome, Withdrawn) and not outcome.already:
+            signing.notify_coordinators_of_withdrawal(runtime, client, outcome, user_id)

@@ -1,0 +1,93 @@
+"""What every listener, service and job shares: settings, the database, and Slack clients per workspace."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.settings import Settings
+from db.engine import Database
+
+SLACK_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class BotIdentity:
+    """Who the bot is in one workspace, as `auth.test` said."""
+
+    team_id: str
+    team_name: str
+    bot_user_id: str
+    bot_id: str | None
+    enterprise_id: str | None = None
+    url: str | None = None
+
+
+class TokenSource(Protocol):
+    """Finds the bot token for a workspace (one fixed token, or the OAuth installation store)."""
+
+    def bot_token(self, team_id: str | None, enterprise_id: str | None = None) -> str | None: ...
+
+    def teams(self) -> list[str]: ...
+
+
+@dataclass
+class SingleWorkspaceTokens:
+    token: str
+    team_id: str
+
+    def bot_token(self, team_id: str | None, enterprise_id: str | None = None) -> str | None:
+        return self.token
+
+    def teams(self) -> list[str]:
+        return [self.team_id]
+
+
+def make_client(settings: Settings, token: str | None, *, rate_limit_retries: int = 2) -> WebClient:
+    """A WebClient that only ever retries 429s.
+
+    slack_sdk's default ConnectionErrorRetryHandler resends a request whose response was lost, which
+    would post a message twice when Slack had already accepted it; a 429 was never processed, so
+    retrying it after Retry-After is safe.
+    """
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=SLACK_TIMEOUT_SECONDS,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)] if rate_limit_retries else [],
+    )
+
+
+class ContextPropagatingExecutor(ThreadPoolExecutor):
+    """Bolt's listener executor, carrying the request's context variables (the log request id) along."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        context = copy_context()
+        return super().submit(context.run, fn, *args, **kwargs)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    tokens: TokenSource
+    identity: BotIdentity | None = None
+    # Distinguishes this process in reminder and post claims (host, pid, random suffix for restarts).
+    worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
+
+    def client(self, team_id: str | None = None, *, rate_limit_retries: int = 2) -> WebClient:
+        """A Web API client for ``team_id`` (the installed workspace; any in single-workspace mode)."""
+        token = self.tokens.bot_token(team_id)
+        return make_client(self.settings, token, rate_limit_retries=rate_limit_retries)
+
+    @property
+    def bot_user_id(self) -> str | None:
+        return self.identity.bot_user_id if self.identity else None

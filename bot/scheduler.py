@@ -1,0 +1,62 @@
+"""APScheduler wiring: a few interval jobs whose work lives in the database, not in the scheduler.
+
+Nothing important is held by APScheduler (a MemoryJobStore, rebuilt at every start), so a restart, a
+misfire or a second process changes nothing: each tick re-reads what is due and claims it row by row.
+APScheduler's own warning against sharing a job store between processes therefore never applies.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.jobs import Jobs
+from bot.runtime import Runtime
+from db.engine import StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _guarded(name: str, work: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            work()
+        except StorageUnavailable:
+            log.error("job %s: the database is not accepting writes; will retry", name)
+        except Exception:
+            log.exception("job %s failed; it runs again at the next tick", name)
+
+    run.__name__ = f"job_{name}"
+    return run
+
+
+def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
+    jobs = Jobs(runtime)
+    poll = runtime.settings.poll_seconds
+    scheduler = BackgroundScheduler(
+        timezone="UTC",
+        executors={"default": ThreadPoolExecutor(max_workers=5)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
+    )
+    schedule = {
+        "letters": (jobs.letters, poll),
+        "posts": (jobs.refresh_posts, max(1.0, poll / 2)),
+        "reminders": (jobs.reminders, poll),
+        "signon_digests": (jobs.signon_digests, 30.0),
+    }
+    for name, (work, seconds) in schedule.items():
+        scheduler.add_job(
+            _guarded(name, work),
+            "interval",
+            seconds=seconds,
+            id=name,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+        )
+    scheduler.start()
+    log.info("scheduler started (poll every %.1f s)", poll)
+    return scheduler

@@ -1,0 +1,110 @@
+"""Serving the app: gunicorn (HTTP) with /slack/events and /healthz, or a Socket Mode connection."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def database_ok(runtime: Runtime) -> bool:
+    try:
+        with runtime.db.read() as session:
+            session.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        log.warning("health check: database unreachable", exc_info=True)
+        return False
+
+
+class SignonWSGI:
+    """Slack's endpoints (Bolt's WSGI adapter) plus a health check for load balancers and platforms."""
+
+    def __init__(
+        self, slack_handler: SlackRequestHandler, runtime: Runtime, socket_connected: Callable[[], bool] | None = None
+    ) -> None:
+        self.slack_handler = slack_handler
+        self.runtime = runtime
+        self.socket_connected = socket_connected
+
+    def health(self) -> tuple[int, dict[str, Any]]:
+        checks: dict[str, Any] = {"database": "ok" if database_ok(self.runtime) else "unreachable"}
+        if self.socket_connected is not None:
+            checks["socket_mode"] = "connected" if self.socket_connected() else "disconnected"
+        healthy = checks["database"] == "ok" and checks.get("socket_mode", "connected") == "connected"
+        return (200 if healthy else 503), {"ok": healthy, **checks}
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            status, body = self.health()
+            payload = json.dumps(body).encode()
+            start_response(
+                f"{status} {'OK' if status == 200 else 'Service Unavailable'}",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
+            )
+            return [payload]
+        return self.slack_handler(environ, start_response)
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn configured from code, so ``python -m bot`` is the production server too.
+
+    Each worker builds its own app (``load``) after the fork: database connections and scheduler
+    threads must not cross a fork.
+    """
+
+    def __init__(self, load_app: Callable[[], WSGIApp], options: dict[str, Any]) -> None:
+        self._load_app = load_app
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        return self._load_app()
+
+
+def gunicorn_options(port: int, workers: int, threads: int, log_level: str) -> dict[str, Any]:
+    return {
+        "bind": f"0.0.0.0:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        # Slack gives up after 3 s; a worker stuck far longer than that is restarted.
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": log_level.lower(),
+        "proc_name": "signon",
+    }
+
+
+def run_socket_mode(app: Any, runtime: Runtime, app_token: str) -> None:
+    """Connect over Socket Mode (apps.connections.open goes to SLACK_API_URL) and block."""
+    handler = SocketModeHandler(app, app_token, web_client=runtime.client())
+    stop = threading.Event()
+    handler.connect()
+    log.info("Socket Mode connected")
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handler.close()

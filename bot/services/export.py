@@ -1,0 +1,269 @@
+"""The signatory list exactly as the letter prints it, a CSV for the records, and numbered snapshots.
+
+Order: the lead organization(s) first, in the coordinator's order; then every other active signatory
+sorted alphabetically without regard to case or accents; each name exactly as the organization wrote it;
+a lead that also signed is listed once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.services import audit, orgnames
+from db.models import ExportSnapshot, Letter, Signatory, SignatoryContact, SignatoryStatus
+
+CSV_COLUMNS = (
+    "organization",
+    "signer name",
+    "title",
+    "email",
+    "city/state",
+    "organization type",
+    "signed at",
+    "letter version confirmed",
+    "source channel",
+    "other contacts",
+    "lead organization",
+)
+# OWASP: cells starting with these are read as formulas by spreadsheet software.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+FORMATS = ("text", "csv", "all")
+
+
+def sort_key(name: str) -> tuple[str, str, str]:
+    """Alphabetical ignoring case and accents: "FAITH IN TEXAS" between "Faith in Action" and "Federación"."""
+    folded = name.casefold()
+    base = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return base, folded, name
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    organization: str
+    signatory_id: int | None
+    signer_name: str = ""
+    title: str = ""
+    email: str = ""
+    city_state: str = ""
+    org_type: str = ""
+    signed_at: datetime | None = None
+    version: int | None = None
+    source: str = ""
+    source_channel: str = ""
+    other_contacts: str = ""
+    is_lead: bool = False
+
+
+@dataclass(frozen=True)
+class ExportData:
+    letter_id: int
+    title: str
+    rows: list[ExportRow]
+
+    @property
+    def names(self) -> list[str]:
+        return [row.organization for row in self.rows]
+
+
+def ordered_rows(leads: Sequence[str], signatories: Iterable[ExportRow]) -> list[ExportRow]:
+    """Leads first (in order), then the others alphabetically; a lead that also signed appears once."""
+    by_key: dict[str, ExportRow] = {}
+    for row in signatories:
+        by_key.setdefault(orgnames.org_key(row.organization), row)
+    rows: list[ExportRow] = []
+    lead_keys: set[str] = set()
+    for lead in leads:
+        key = orgnames.org_key(lead)
+        if key in lead_keys:
+            continue
+        lead_keys.add(key)
+        signed = by_key.get(key)
+        if signed is not None:
+            # The coordinator's spelling of a lead is what the letter prints.
+            rows.append(ExportRow(**{**signed.__dict__, "organization": lead, "is_lead": True}))
+        else:
+            rows.append(ExportRow(organization=lead, signatory_id=None, is_lead=True))
+    others = [row for key, row in by_key.items() if key not in lead_keys]
+    rows.extend(sorted(others, key=lambda row: sort_key(row.organization)))
+    return rows
+
+
+def load_export(session: Session, letter: Letter, channel_names: dict[str, str] | None = None) -> ExportData:
+    """Read the letter's active signatories and contacts in one snapshot."""
+    channel_names = channel_names or {}
+    signatories = (
+        session.execute(
+            select(Signatory).where(Signatory.letter_id == letter.id, Signatory.status == SignatoryStatus.ACTIVE)
+        )
+        .scalars()
+        .all()
+    )
+    contacts: dict[int, list[SignatoryContact]] = {}
+    contact_rows = session.execute(
+        select(SignatoryContact)
+        .join(Signatory, Signatory.id == SignatoryContact.signatory_id)
+        .where(
+            Signatory.letter_id == letter.id,
+            Signatory.status == SignatoryStatus.ACTIVE,
+            SignatoryContact.is_signer.is_(False),
+        )
+        .order_by(SignatoryContact.id)
+    ).scalars()
+    for contact in contact_rows:
+        contacts.setdefault(contact.signatory_id, []).append(contact)
+    rows = []
+    for s in signatories:
+        others = "; ".join(
+            ", ".join(part for part in (c.name, c.title or "", c.email or "") if part) for c in contacts.get(s.id, [])
+        )
+        channel = s.source_channel_id or ""
+        rows.append(
+            ExportRow(
+                organization=s.org_name,
+                signatory_id=s.id,
+                signer_name=s.signer_name,
+                title=s.signer_title,
+                email=s.signer_email,
+                city_state=s.city_state or "",
+                org_type=s.org_type or "",
+                signed_at=s.signed_at,
+                version=s.version_confirmed,
+                source=s.source,
+                source_channel=f"#{channel_names[channel]}" if channel in channel_names else channel,
+                other_contacts=others,
+            )
+        )
+    leads = [lead.name for lead in letter.lead_organizations]
+    return ExportData(letter.id, letter.title, ordered_rows(leads, rows))
+
+
+def text_block(data: ExportData) -> str:
+    """Only the names, one per line: pastes straight into the letter."""
+    return "".join(f"{name}\n" for name in data.names)
+
+
+def neutralize(cell: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula (OWASP CSV injection advice)."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+def csv_rows(data: ExportData) -> Iterator[list[str]]:
+    yield list(CSV_COLUMNS)
+    for row in data.rows:
+        cells = [
+            row.organization,
+            row.signer_name,
+            row.title,
+            row.email,
+            row.city_state,
+            row.org_type,
+            row.signed_at.isoformat(timespec="seconds") if row.signed_at else "",
+            str(row.version) if row.version is not None else "",
+            row.source_channel or row.source,
+            row.other_contacts,
+            "yes" if row.is_lead else "",
+        ]
+        yield [neutralize(cell) for cell in cells]
+
+
+def csv_text(data: ExportData) -> str:
+    """RFC 4180: CRLF line ends, fields quoted when needed, quotes doubled. UTF-8 with a BOM for Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(csv_rows(data))
+    return "\ufeff" + buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Snapshots
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SnapshotSummary:
+    number: int
+    count: int
+    previous_number: int | None
+    added: list[str]
+    removed: list[str]
+
+    def headline(self) -> str:
+        text = f"Export {self.number}: {self.count:,} organization{'s' if self.count != 1 else ''}"
+        if self.previous_number is not None:
+            text += f", {len(self.added)} new since export {self.previous_number}"
+            if self.removed:
+                text += f", {len(self.removed)} gone"
+        return text
+
+
+def _names_for(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    id_list = list(ids)
+    names: dict[int, str] = {}
+    for start in range(0, len(id_list), 500):
+        chunk = id_list[start : start + 500]
+        names.update(session.execute(select(Signatory.id, Signatory.org_name).where(Signatory.id.in_(chunk))).tuples())
+    return names
+
+
+def compare(session: Session, data: ExportData, previous: ExportSnapshot | None) -> tuple[list[str], list[str]]:
+    current = {row.signatory_id for row in data.rows if row.signatory_id is not None}
+    if previous is None:
+        return [], []
+    before = set(previous.signatory_ids)
+    added_ids, removed_ids = current - before, before - current
+    names = _names_for(session, added_ids | removed_ids)
+    added = sorted((names.get(i, "?") for i in added_ids), key=sort_key)
+    removed = sorted((names.get(i, "?") for i in removed_ids), key=sort_key)
+    return added, removed
+
+
+def latest_snapshot(session: Session, letter_id: int) -> ExportSnapshot | None:
+    return session.execute(
+        select(ExportSnapshot)
+        .where(ExportSnapshot.letter_id == letter_id)
+        .order_by(ExportSnapshot.number.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def take_snapshot(session: Session, data: ExportData, *, actor: str, now: datetime) -> SnapshotSummary:
+    """Number and remember this export; say what changed since the previous one."""
+    previous = latest_snapshot(session, data.letter_id)
+    added, removed = compare(session, data, previous)
+    number = (
+        session.execute(
+            select(func.max(ExportSnapshot.number)).where(ExportSnapshot.letter_id == data.letter_id)
+        ).scalar()
+        or 0
+    ) + 1
+    ids = [row.signatory_id for row in data.rows if row.signatory_id is not None]
+    session.add(
+        ExportSnapshot(
+            letter_id=data.letter_id,
+            number=number,
+            created_at=now,
+            created_by=actor,
+            count=len(data.rows),
+            signatory_ids=ids,
+        )
+    )
+    audit.record(
+        session, "exported", at=now, actor=actor, letter_id=data.letter_id, number=number, count=len(data.rows)
+    )
+    return SnapshotSummary(number, len(data.rows), previous.number if previous else None, added, removed)
+
+
+def changes_since_last(session: Session, data: ExportData) -> SnapshotSummary | None:
+    previous = latest_snapshot(session, data.letter_id)
+    if previous is None:
+        return None
+    added, removed = compare(session, data, previous)
+    return SnapshotSummary(previous.number, len(data.rows), previous.number, added, removed)

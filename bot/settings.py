@@ -1,0 +1,300 @@
+"""Every environment variable signon reads, in one place, validated with clear errors.
+
+`load_settings()` never prints a secret: error messages name the variable and say how to fix it,
+and `Settings.__repr__` masks tokens and secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from urllib.parse import urlsplit
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///signon.db"
+DEFAULT_REMINDERS = "72h,24h,2h"
+DEFAULT_QUIET_HOURS = "20:00-09:00"
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$", re.IGNORECASE)
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong. `str()` is one line: the variable, what is wrong, how to fix it."""
+
+    def __init__(self, variable: str, problem: str, fix: str) -> None:
+        self.variable = variable
+        super().__init__(f"{variable} {problem}. {fix}")
+
+
+@dataclass(frozen=True)
+class OAuthConfig:
+    """Settings for distributing the app to several workspaces (Bolt's OAuth flow)."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    state_secret: str = field(repr=False)
+    install_url: str = "/slack/install"
+    redirect_url: str = "/slack/oauth_redirect"
+    authorize_url: str = "https://slack.com/oauth/v2/authorize"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated configuration. Build it with `load_settings()`."""
+
+    bot_token: str | None = field(repr=False)
+    signing_secret: str | None = field(repr=False)
+    app_token: str | None = field(repr=False)
+    slack_api_url: str
+    database_url: str = field(repr=False)
+    coordinators: frozenset[str]
+    reminder_offsets: tuple[timedelta, ...]
+    quiet_hours: tuple[time, time] | None
+    port: int
+    log_level: str
+    web_concurrency: int
+    web_threads: int
+    sqlite_synchronous: str
+    poll_seconds: float
+    digest_minutes: int
+    oauth: OAuthConfig | None = None
+
+    @property
+    def socket_mode(self) -> bool:
+        """Socket Mode is used whenever an app-level token is configured."""
+        return self.app_token is not None
+
+    @property
+    def database_label(self) -> str:
+        """The database URL without its password, safe to log."""
+        return redact_url(self.database_url)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse one reminder offset such as ``72h``, ``30m``, ``2d`` or ``45s``.
+
+    Raises:
+        ValueError: with a message fit to show a user.
+    """
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"“{text.strip()}” is not a duration like 72h, 24h, 30m or 2d")
+    amount, unit = int(match.group(1)), match.group(2).lower()
+    if amount <= 0:
+        raise ValueError(f"“{text.strip()}” must be more than zero")
+    return timedelta(seconds=amount * _DURATION_UNITS[unit])
+
+
+def parse_durations(text: str) -> tuple[timedelta, ...]:
+    """Parse a comma-separated reminder schedule into distinct offsets, longest first."""
+    parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
+    offsets = {parse_duration(part) for part in parts}
+    return tuple(sorted(offsets, reverse=True))
+
+
+def format_duration(offset: timedelta) -> str:
+    """Render an offset in the largest whole unit: 259200 s -> ``72h``, 2 days exactly -> ``48h``."""
+    seconds = int(offset.total_seconds())
+    for unit, size in (("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept Heroku-style ``postgres://`` URLs and pick the psycopg 3 driver for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def redact_url(url: str) -> str:
+    """Hide the password in a database URL so it can be logged."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def _parse_clock(text: str, variable: str) -> time:
+    match = re.match(r"^(\d{1,2}):(\d{2})$", text.strip())
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ConfigError(variable, f"has “{text}”, which is not a time like 20:00", "Use HH:MM-HH:MM or off.")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secret: bool = True) -> Settings:
+    """Read and validate the configuration from ``env`` (default ``os.environ``).
+
+    Args:
+        env: the variables to read; `.env` has already been merged in by the caller.
+        require_signing_secret: HTTP mode verifies every request and needs the signing secret;
+            commands that only touch the database (export, backup) do not.
+
+    Raises:
+        ConfigError: naming the first variable that is missing or wrong.
+    """
+    env = os.environ if env is None else env
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    oauth = _load_oauth(get)
+    bot_token = get("SLACK_BOT_TOKEN")
+    if bot_token is None and oauth is None:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN",
+            "is not set",
+            "Copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page into .env.",
+        )
+    if bot_token is not None and not bot_token.startswith("xoxb-"):
+        raise ConfigError(
+            "SLACK_BOT_TOKEN",
+            "does not look like a bot token",
+            "It must start with xoxb-; copy the Bot User OAuth Token from OAuth & Permissions.",
+        )
+
+    app_token = get("SLACK_APP_TOKEN")
+    if app_token is not None and not app_token.startswith("xapp-"):
+        raise ConfigError(
+            "SLACK_APP_TOKEN",
+            "does not look like an app-level token",
+            "It must start with xapp-; create one with the connections:write scope under Basic Information,"
+            " or remove it to serve HTTP instead of Socket Mode.",
+        )
+
+    signing_secret = get("SLACK_SIGNING_SECRET")
+    if signing_secret is None and require_signing_secret and (app_token is None or oauth is not None):
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET",
+            "is not set",
+            "Copy the Signing Secret from your app's Basic Information page into .env.",
+        )
+    if signing_secret is not None and not re.fullmatch(r"[0-9a-fA-F]{16,128}", signing_secret):
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET",
+            "does not look like a Slack signing secret",
+            "It is the hexadecimal Signing Secret from Basic Information (not the client secret or a token).",
+        )
+
+    api_url = get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            "SLACK_API_URL",
+            f"is “{api_url}”, which is not an http(s) URL",
+            f"Leave it unset for {DEFAULT_SLACK_API_URL} or give a full base URL ending in /api/.",
+        )
+    if not api_url.endswith("/"):
+        api_url += "/"
+
+    database_url = normalize_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    if not re.match(r"^(sqlite|postgresql\+psycopg)://", database_url):
+        raise ConfigError(
+            "DATABASE_URL",
+            f"uses an unsupported database ({redact_url(database_url).split(':', 1)[0]})",
+            "Use sqlite:///path/to/signon.db or postgresql://user:password@host/dbname.",
+        )
+
+    coordinators = frozenset(c.strip() for c in (get("SIGNON_COORDINATORS") or "").split(",") if c.strip())
+    for user_id in coordinators:
+        if not _USER_ID.match(user_id):
+            raise ConfigError(
+                "SIGNON_COORDINATORS",
+                f"contains “{user_id}”, which is not a Slack user ID",
+                "List member IDs such as U012AB3CD, separated by commas (Slack profile → ⋮ → Copy member ID).",
+            )
+
+    try:
+        reminder_offsets = parse_durations(get("SIGNON_REMINDERS") or DEFAULT_REMINDERS)
+    except ValueError as error:
+        raise ConfigError("SIGNON_REMINDERS", f"is invalid: {error}", "Use a list like 72h,24h,2h.") from None
+
+    quiet_text = get("SIGNON_QUIET_HOURS") or DEFAULT_QUIET_HOURS
+    quiet_hours: tuple[time, time] | None = None
+    if quiet_text.lower() not in ("off", "none", "0"):
+        start, _, end = quiet_text.partition("-")
+        quiet_hours = (_parse_clock(start, "SIGNON_QUIET_HOURS"), _parse_clock(end, "SIGNON_QUIET_HOURS"))
+
+    port = _int_setting(get, "PORT", 3000, 1, 65535)
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in _LOG_LEVELS:
+        raise ConfigError("LOG_LEVEL", f"is “{log_level}”", f"Use one of {', '.join(_LOG_LEVELS)}.")
+
+    synchronous = (get("SQLITE_SYNCHRONOUS") or "FULL").upper()
+    if synchronous not in ("FULL", "NORMAL"):
+        raise ConfigError(
+            "SQLITE_SYNCHRONOUS",
+            f"is “{synchronous}”",
+            "Use FULL (survives power loss) or NORMAL (survives process crashes only).",
+        )
+
+    poll = get("SIGNON_POLL_SECONDS") or "2"
+    try:
+        poll_seconds = float(poll)
+        if not 0.1 <= poll_seconds <= 60:
+            raise ValueError
+    except ValueError:
+        raise ConfigError("SIGNON_POLL_SECONDS", f"is “{poll}”", "Use a number of seconds from 0.1 to 60.") from None
+
+    return Settings(
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        app_token=app_token,
+        slack_api_url=api_url,
+        database_url=database_url,
+        coordinators=coordinators,
+        reminder_offsets=reminder_offsets,
+        quiet_hours=quiet_hours,
+        port=port,
+        log_level=log_level,
+        web_concurrency=_int_setting(get, "WEB_CONCURRENCY", 2, 1, 64),
+        web_threads=_int_setting(get, "WEB_THREADS", 16, 1, 256),
+        sqlite_synchronous=synchronous,
+        poll_seconds=poll_seconds,
+        digest_minutes=_int_setting(get, "SIGNON_DIGEST_MINUTES", 60, 1, 7 * 24 * 60),
+        oauth=oauth,
+    )
+
+
+def _int_setting(get: object, name: str, default: int, low: int, high: int) -> int:
+    raw = get(name) if callable(get) else None
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"is “{raw}”, not a whole number", f"Use a number from {low} to {high}.") from None
+    if not low <= value <= high:
+        raise ConfigError(name, f"is {value}", f"Use a number from {low} to {high}.")
+    return value
+
+
+def _load_oauth(get: object) -> OAuthConfig | None:
+    assert callable(get)
+    client_id = get("SLACK_CLIENT_ID")
+    if client_id is None:
+        return None
+    client_secret = get("SLACK_CLIENT_SECRET")
+    if client_secret is None:
+        raise ConfigError(
+            "SLACK_CLIENT_SECRET",
+            "is not set but SLACK_CLIENT_ID is",
+            "Copy the Client Secret from Basic Information, or unset SLACK_CLIENT_ID for a single workspace.",
+        )
+    state_secret = get("SIGNON_STATE_SECRET") or client_secret
+    return OAuthConfig(
+        client_id=client_id,
+        client_secret=client_secret,
+        state_secret=state_secret,
+        authorize_url=get("SLACK_OAUTH_AUTHORIZE_URL") or "https://slack.com/oauth/v2/authorize",
+    )
