@@ -18,9 +18,10 @@ from bot.flows.exporting import deliver_export
 from bot.runtime import Runtime
 from bot.services import letters as letter_service
 from bot.services import posts, reminders, signons
+from bot.services.dialect import changed
 from bot.slackio import send_dm
 from bot.timeutil import utcnow
-from db.models import Letter, LetterStatus, Signatory, SignatoryStatus
+from db.models import Letter, LetterStatus, ReminderRun, Signatory, SignatoryStatus
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,11 @@ class Jobs:
                 ).scalars()
             )
         for letter_id in due:
-            closed = self.runtime.db.transaction(
-                lambda s, letter_id=letter_id: letter_service.close_letter(s, letter_id=letter_id, actor=None, now=now)
-            )
+
+            def close(session: Session, letter_id: int = letter_id) -> Letter | None:
+                return letter_service.close_letter(session, letter_id=letter_id, actor=None, now=now)
+
+            closed = self.runtime.db.transaction(close)
             if closed is not None:
                 log.info("letter %s reached its deadline and closed", letter_id)
 
@@ -80,7 +83,7 @@ class Jobs:
                     )
                     .values(close_announced_at=now)
                 )
-                return bool(result.rowcount)
+                return bool(changed(result))
 
             if not self.runtime.db.transaction(claim):
                 continue
@@ -127,7 +130,7 @@ class Jobs:
                     )
                     .values(reconfirm_sent_version=version)
                 )
-                return version if result.rowcount else None
+                return version if changed(result) else None
 
             version = self.runtime.db.transaction(claim)
             if version is None:
@@ -165,8 +168,8 @@ class Jobs:
                 with self.runtime.db.read() as session:
                     letter_team = session.execute(
                         select(Letter.team_id)
-                        .join(reminders.ReminderRun, reminders.ReminderRun.letter_id == Letter.id)
-                        .where(reminders.ReminderRun.id == run_id)
+                        .join(ReminderRun, ReminderRun.letter_id == Letter.id)
+                        .where(ReminderRun.id == run_id)
                     ).scalar_one()
                 reminders.plan_run(self.runtime, self.client(letter_team), run_id, now)
         reminders.sweep_stale_claims(self.runtime, now)
@@ -227,7 +230,7 @@ class Jobs:
                     .where(Letter.id == letter_id, Letter.last_digest_signatory_id == letter.last_digest_signatory_id)
                     .values(last_digest_signatory_id=newest, last_digest_at=now)
                 )
-                if not result.rowcount or not names:
+                if not changed(result) or not names:
                     return None
                 count = letter_service.stats(session, letter_id, recent=0).count
                 duplicates = len(signons.pending_duplicates(session, letter_id))

@@ -100,11 +100,11 @@ def run_socket_mode(app: Any, runtime: Runtime, app_token: str) -> None:
     """Connect over Socket Mode (apps.connections.open goes to SLACK_API_URL) and block."""
     handler = SocketModeHandler(app, app_token, web_client=runtime.client())
     stop = threading.Event()
-    handler.connect()
+    handler.connect()  # type: ignore[no-untyped-call]
     log.info("Socket Mode connected")
     try:
         stop.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        handler.close()
+        handler.close()  # type: ignore[no-untyped-call]

@@ -45,9 +45,11 @@ def home_view(member_letters: Sequence[MemberLetter], managed: Sequence[Coordina
     blocks: list[Block] = [header("Sign-on letters")]
     if not member_letters:
         blocks.append(section("No letters are open for sign-on right now."))
-    for item in member_letters[:10]:
-        letter = item.letter
-        status = ":white_check_mark: Your organization signed" if item.signed_as else ":hourglass: Not signed yet"
+    for member_item in member_letters[:10]:
+        letter = member_item.letter
+        status = (
+            ":white_check_mark: Your organization signed" if member_item.signed_as else ":hourglass: Not signed yet"
+        )
         blocks.append(
             section(
                 f"*{escape(letter.title)}*\n{organizations(letter.count)} · "
@@ -55,8 +57,8 @@ def home_view(member_letters: Sequence[MemberLetter], managed: Sequence[Coordina
                 accessory=button("Read", ids.READ_LETTER_BUTTON, str(letter.id)),
             )
         )
-        if item.signed_as:
-            blocks.append(context(plain(f"Signed as {item.signed_as}", emoji=False)))
+        if member_item.signed_as:
+            blocks.append(context(plain(f"Signed as {member_item.signed_as}", emoji=False)))
         else:
             blocks.append(
                 actions(

@@ -24,7 +24,8 @@ from bot.blocks.common import (
     slack_date,
     truncate,
 )
-from bot.blocks.letters import LetterView, _input, _text_input, letter_choice_label, organizations
+from bot.blocks.letters import _input, _text_input, letter_choice_label, organizations
+from bot.services.letters import LetterView
 from bot.services.signons import ORG_TYPES
 from db.models import CITY_STATE_MAX, EMAIL_MAX, NOTE_MAX, ORG_NAME_MAX, PERSON_NAME_MAX, TITLE_MAX
 

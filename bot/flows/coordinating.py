@@ -6,6 +6,7 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -238,13 +239,17 @@ def manage_command(
         ack(text=close(runtime, user_id, letter.id))
     elif subcommand == "reopen":
         ack()
-        start_reopen(runtime, client, command["trigger_id"], user_id, letter.id, respond)
+        start_reopen(runtime, client, command["trigger_id"], user_id, letter.id, lambda text: _say(respond, text))
     elif subcommand == "review":
         with runtime.db.read() as session:
             pairs = signons.pending_duplicates(session, letter.id)
             title = letter.title
         text, blocks = review_blocks.review_message(letter.id, title, pairs)
         ack(text=text, blocks=blocks)
+
+
+def _say(respond: Respond, text: str) -> None:
+    respond(text=text)
 
 
 def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_id: str, letter_id: int) -> None:
@@ -357,7 +362,7 @@ def close(runtime: Runtime, user_id: str, letter_id: int) -> str:
 
 
 def start_reopen(
-    runtime: Runtime, client: WebClient, trigger_id: str, user_id: str, letter_id: int, respond: Respond
+    runtime: Runtime, client: WebClient, trigger_id: str, user_id: str, letter_id: int, tell: Callable[[str], None]
 ) -> None:
     now = utcnow()
     with runtime.db.read() as session:
@@ -365,7 +370,7 @@ def start_reopen(
         assert letter is not None
         view = letter_service.letter_view(session, letter, recent=0)
     if letter.status == LetterStatus.OPEN:
-        respond(text=f"Letter #{letter_id} is already open.")
+        tell(f"Letter #{letter_id} is already open.")
         return
     if letter.deadline_at > now + timedelta(minutes=5):
         reopened = runtime.db.transaction(
@@ -373,8 +378,8 @@ def start_reopen(
                 s, letter_id=letter_id, actor=user_id, deadline_at=letter.deadline_at, now=now
             )
         )
-        respond(
-            text=f":unlock: Reopened *#{letter_id} {escape(letter.title)}* until its deadline."
+        tell(
+            f":unlock: Reopened *#{letter_id} {escape(letter.title)}* until its deadline."
             if reopened
             else "That letter could not be reopened."
         )

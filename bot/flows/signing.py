@@ -154,7 +154,7 @@ def picked_letter(runtime: Runtime, client: WebClient, body: dict[str, Any], tea
     view = body.get("view") or {}
     action = (body.get("actions") or [{}])[0]
     try:
-        letter_id = int((action.get("selected_option") or {}).get("value"))
+        letter_id = int(str((action.get("selected_option") or {}).get("value")))
         meta = json.loads(view.get("private_metadata") or "{}")
     except (TypeError, ValueError):
         return
@@ -398,17 +398,18 @@ def submit_edit(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebCli
         return None
     is_coordinator = coordinators.can_manage(runtime, client, user["id"], found[1].id)
     actor = Actor(user["id"], user.get("team_id"))
+    signatory_id = meta.signatory_id
     try:
         outcome = runtime.db.transaction(
             lambda session: signons.edit_signatory(
                 session,
-                signatory_id=meta.signatory_id,
+                signatory_id=signatory_id,
                 form=form,
                 actor=actor,
                 now=utcnow(),
                 is_coordinator=is_coordinator,
             )
-        )  # type: ignore[arg-type]
+        )
     except StorageUnavailable:
         ack(response_action="errors", errors={ids.ORG_BLOCK: STORAGE_DOWN})
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import CursorResult, Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,12 @@ def skip_locked(session: Session) -> dict[str, Any]:
     if session.get_bind().dialect.name == "postgresql":
         return {"skip_locked": True}
     return {}
+
+
+def changed(result: Result[Any]) -> int:
+    """Rows an UPDATE or INSERT changed (``execute`` is typed as returning a plain Result)."""
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
 
 
 def supports_row_locks(session: Session) -> bool:

@@ -348,7 +348,9 @@ def edit_letter(
         changes["channels_added"] = result.channels_added
     plan_reminder_runs(session, letter, draft.reminder_offsets, now)
     letter.updated_at = now
-    audit.record(session, "letter_edited", at=now, actor=actor, letter_id=letter.id, team_id=letter.team_id, **changes)
+    audit.record(
+        session, "letter_edited", at=now, actor=actor, letter_id=letter.id, team_id=letter.team_id, changes=changes
+    )
     return result
 
 

@@ -135,21 +135,23 @@ def _has_letter_or_digit(text: str) -> bool:
 
 
 def _is_foldable_base(ch: str) -> bool:
-    """True for Latin, Greek and Cyrillic letters, whose accents people routinely omit when typing.
+    """True for Latin and Greek letters, whose accents are routinely left out when typing.
 
-    Marks on other scripts (Devanagari vowel signs, Thai vowels) change the word, so they are kept.
+    Latin: people without a Spanish or French keyboard type "Accion" for "Acción". Greek: capitals are
+    written without accents, so folding them is what makes Greek names case-insensitive. Marks in
+    other scripts are letters of their own (Cyrillic "й"/"ї", Devanagari vowel signs) and are kept.
     """
     cp = ord(ch)
     return (
         (cp < 0x0250 and ch.isalpha())  # ASCII, Latin-1, Latin Extended-A/B
         or 0x1E00 <= cp <= 0x1EFF  # Latin Extended Additional (Vietnamese)
-        or 0x0370 <= cp <= 0x052F  # Greek and Cyrillic
+        or 0x0370 <= cp <= 0x03FF  # Greek
         or 0x1F00 <= cp <= 0x1FFF  # Greek Extended
     )
 
 
 def _strip_accents(text: str) -> str:
-    """Remove combining marks that follow a Latin/Greek/Cyrillic letter ("Acción" -> "Accion")."""
+    """Remove combining marks that follow a Latin or Greek letter ("Acción" -> "Accion")."""
     decomposed = unicodedata.normalize("NFKD", text)
     out = []
     foldable = False
@@ -226,7 +228,7 @@ def org_key(name: str) -> str:
     """Compute the normalized key that must be unique per letter.
 
     Two names get the same key when they differ only in: case (full Unicode casefolding), compatibility
-    forms (NFKC: ligatures, full-width letters, superscripts), accents on Latin/Greek/Cyrillic letters
+    forms (NFKC: ligatures, full-width letters, superscripts), accents on Latin and Greek letters
     ("Acción" = "Accion"), punctuation and symbols ("Make the Road, NY" = "Make the Road NY",
     "-AMOR-" = "AMOR", "N.A.A.C.P." = "NAACP", "Women's" = "Womens"), whitespace, "&" or a "+"
     between words versus the word "and", a leading "The", and trailing "Inc."/"Incorporated"/
@@ -310,33 +312,6 @@ _STOPWORDS: Final = frozenset(
 # ("Sunrise Movement Boston Hub" = "Sunrise Boston", "Sierra Club Florida Chapter" = "Sierra Club
 # Florida"). A place, number or any other word left over still prevents a warning.
 _WEAK_WORDS: Final = frozenset(["movement", "hub", "chapter", "local", "branch", "affiliate", "office", "organization"])
-
-# Qualifiers people put in front of places; two names differing here are different chapters
-# ("ACLU of Northern California" vs "ACLU of Southern California"), never a typo of each other.
-_DIRECTIONS: Final = frozenset(
-    [
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "greater",
-        "upper",
-        "lower",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "midwest",
-        "upstate",
-        "downstate",
-        "metro",
-    ]
-)
 
 # Abbreviations typed in organization names, folded (so "Nat'l", "natl." -> "natl").
 _ABBREVIATIONS: Final[dict[str, str]] = {
@@ -713,9 +688,9 @@ def _spelling_close(a: str, b: str) -> bool:
 
 
 def _fuzzy_candidate(tok: _Token) -> bool:
-    # Places, numbers and directions identify a chapter: "Kansas"/"Arkansas", "Local 1"/"Local 11"
-    # and "northern"/"southern" must match exactly or not at all.
-    return tok.kind == _WORD and tok.text not in _DIRECTIONS and tok.text.isalpha()
+    # Places and numbers identify a chapter ("Marin"/"Marion", "Local 1"/"Local 11"): they match
+    # exactly or not at all. ("Northern"/"Southern" are kept apart by the same-first-letter rule.)
+    return tok.kind == _WORD and tok.text.isalpha()
 
 
 class _Matcher:

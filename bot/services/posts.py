@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.letters import letter_post
 from bot.runtime import Runtime
 from bot.services import letters as letter_service
-from bot.services.dialect import insert
+from bot.services.dialect import changed, insert
 from bot.slackio import slack_error
 from bot.timeutil import utcnow
 from db.models import ChannelPost, Letter, LetterStatus, Signatory, SignatoryStatus
@@ -78,7 +78,7 @@ def _claim_post(runtime: Runtime, post_id: int, now: datetime) -> bool:
             .where(ChannelPost.id == post_id, ChannelPost.status == "pending")
             .values(status="posting", lease_until=now + POSTING_LEASE)
         )
-        return bool(result.rowcount)
+        return bool(changed(result))
 
     return runtime.db.transaction(work)
 
@@ -171,7 +171,7 @@ def recover_stuck_posts(runtime: Runtime, now: datetime) -> int:
             .where(ChannelPost.status == "posting", ChannelPost.lease_until < now)
             .values(status="failed", error="interrupted: check the channel, then use Edit to post again")
         )
-        return int(result.rowcount)
+        return changed(result)
 
     return runtime.db.transaction(work)
 
@@ -225,13 +225,13 @@ def refresh_posts(runtime: Runtime, client_for: Callable[[str], WebClient], now:
         if not _claim_refresh(runtime, post_id, now, interval):
             continue
         with runtime.db.read() as session:
-            letter = session.get(Letter, letter_id)
-            post = session.get(ChannelPost, post_id)
-            if letter is None or post is None or not post.ts:
+            current = session.get(Letter, letter_id)
+            row = session.get(ChannelPost, post_id)
+            if current is None or row is None or not row.ts:
                 continue
-            view = letter_service.letter_view(session, letter)
-            state = current_state(session, letter)
-            ts = post.ts
+            view = letter_service.letter_view(session, current)
+            state = current_state(session, current)
+            ts = row.ts
         text, blocks = letter_post(view)
         client = client_for(team_id)
         try:
@@ -256,7 +256,7 @@ def _claim_refresh(runtime: Runtime, post_id: int, now: datetime, interval: time
             )
             .values(lease_until=now + REFRESH_LEASE, refreshed_at=now)
         )
-        return bool(result.rowcount)
+        return bool(changed(result))
 
     return runtime.db.transaction(work)
 

@@ -28,7 +28,7 @@ from bot.blocks.reminders import reminder_message
 from bot.runtime import Runtime
 from bot.services import audit
 from bot.services import letters as letter_service
-from bot.services.dialect import insert, skip_locked
+from bot.services.dialect import changed, insert, skip_locked
 from bot.services.users import Profile, refresh_profiles
 from bot.slackio import slack_error
 from bot.timeutil import utcnow, zone
@@ -162,7 +162,7 @@ def claim_run(runtime: Runtime, run_id: int, now: datetime) -> bool:
             )
             .values(status=RunStatus.PLANNING, claimed_by=runtime.worker_id, lease_until=now + PLANNING_LEASE)
         )
-        return bool(result.rowcount)
+        return bool(changed(result))
 
     return runtime.db.transaction(work)
 
@@ -399,6 +399,7 @@ def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: Ra
         letter = session.get(Letter, delivery.letter_id)
         assert letter is not None
         now = utcnow()
+        reason: str | None = None
         if letter.status != LetterStatus.OPEN or letter.deadline_at <= now:
             reason = "letter closed"
         else:
@@ -459,7 +460,7 @@ def sweep_stale_claims(runtime: Runtime, now: datetime) -> int:
             .where(ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.claimed_at < now - CLAIM_TIMEOUT)
             .values(status=DeliveryStatus.UNKNOWN, detail="claim expired: the sending process stopped")
         )
-        return int(result.rowcount)
+        return changed(result)
 
     count = runtime.db.transaction(work)
     if count:
@@ -512,7 +513,7 @@ def finished_runs(runtime: Runtime, now: datetime) -> list[RunDigest]:
                 .where(ReminderRun.id == run_id, ReminderRun.digest_sent_at.is_(None))
                 .values(status=RunStatus.DONE, digest_sent_at=now)
             )
-            if not result.rowcount:
+            if not changed(result):
                 return None
             run = session.get(ReminderRun, run_id)
             assert run is not None

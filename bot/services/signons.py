@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.services import audit, orgnames
-from bot.services.dialect import insert
+from bot.services.dialect import changed, insert
 from db.engine import Database
 from db.models import (
     CITY_STATE_MAX,
@@ -97,7 +97,8 @@ def validate_form(raw: dict[str, Any]) -> tuple[SignOnForm | None, dict[str, str
     authorized (bool).
     """
     errors: dict[str, str] = {}
-    org_name = orgnames.clean_org_name(raw.get("org_name") if isinstance(raw.get("org_name"), str) else "")
+    org_value = raw.get("org_name")
+    org_name = orgnames.clean_org_name(org_value if isinstance(org_value, str) else "")
     name = clean_text(raw.get("name"))
     title = clean_text(raw.get("title"))
     email = clean_text(raw.get("email")).replace(" ", "")
@@ -299,7 +300,7 @@ def _add_contact(
         )
         .on_conflict_do_nothing(index_elements=["signatory_id", "user_id"])
     )
-    return bool(session.execute(statement).rowcount)
+    return bool(changed(session.execute(statement)))
 
 
 def sign_on(

@@ -140,10 +140,11 @@ def refresh_profiles(db: Database, client: WebClient, user_ids: Iterable[str]) -
         return result
     fetched: list[Profile] = []
     if len(missing) > 20:
-        cursor = None
+        cursor: str | None = None
         while True:
             page = client.users_list(limit=200, cursor=cursor) if cursor else client.users_list(limit=200)
-            for user in page.get("members", []):
+            members: list[dict[str, Any]] = page.get("members", [])
+            for user in members:
                 profile = profile_from_user(user)
                 fetched.append(profile)
                 if profile.user_id in missing:

@@ -18,6 +18,7 @@ from bot.runtime import Runtime
 from bot.services import coordinators, signons
 from bot.services.signons import Actor, Merged
 from bot.timeutil import utcnow
+from db.models import Signatory
 
 
 def _tell(respond: Respond, body: dict[str, Any], client: WebClient, text: str) -> None:
@@ -66,7 +67,7 @@ def register(app: App, runtime: Runtime) -> None:
                 body["trigger_id"],
                 body["user"]["id"],
                 letter_id,
-                lambda **kw: _tell(respond, body, client, kw.get("text", "")),
+                lambda text: _tell(respond, body, client, text),
             )
             home.publish(runtime, client, body["user"]["id"], context.team_id or "")
 
@@ -94,7 +95,7 @@ def register(app: App, runtime: Runtime) -> None:
         if parsed is None:
             return
         with runtime.db.read() as session:
-            source = session.get(signons.Signatory, parsed[0])
+            source = session.get(Signatory, parsed[0])
             letter_id = source.letter_id if source else None
         if letter_id is None:
             return
@@ -127,7 +128,7 @@ def register(app: App, runtime: Runtime) -> None:
         if parsed is None:
             return
         with runtime.db.read() as session:
-            signatory = session.get(signons.Signatory, parsed[0])
+            signatory = session.get(Signatory, parsed[0])
             letter_id = signatory.letter_id if signatory else None
         if letter_id is None:
             return

@@ -18,6 +18,7 @@ from bot.runtime import Runtime
 from bot.services import signons
 from bot.services.signons import Actor, Merged, NotAllowed, Updated, Withdrawn
 from bot.timeutil import utcnow
+from db.models import Signatory
 
 
 def _default_source(body: dict[str, Any]) -> str:
@@ -140,7 +141,7 @@ def register(app: App, runtime: Runtime) -> None:
             return
         actor = Actor(body["user"]["id"])
         with runtime.db.read() as session:
-            signatory = session.get(signons.Signatory, parsed[0])
+            signatory = session.get(Signatory, parsed[0])
             allowed = signatory is not None and signons.may_act_for(session, signatory, actor.user_id)
         if not allowed:
             _reply(respond, body, client, "Only the person who signed can answer this.")
