@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -85,6 +86,9 @@ def start(mode: str) -> None:
     from bot.logsetup import configure_logging
 
     settings = settings_or_exit(require_signing_secret=mode != "socket")
+    # Settings hold the secrets now; child processes and libraries reading the environment need not see them.
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_SECRET"):
+        os.environ.pop(name, None)
     configure_logging(
         settings.log_level, [s for s in (settings.bot_token, settings.signing_secret, settings.app_token) if s]
     )
@@ -184,8 +188,6 @@ def export(args: argparse.Namespace) -> None:
 
 def _database_only() -> Database:
     """export and backup need only DATABASE_URL, not Slack tokens."""
-    import os
-
     from bot.settings import DEFAULT_DATABASE_URL, normalize_database_url
 
     url = normalize_database_url(os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL)
@@ -235,8 +237,6 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command in ("web", "socket"):
         start(args.command)
     else:
-        import os
-
         start("socket" if os.environ.get("SLACK_APP_TOKEN", "").strip() else "web")
 
 

@@ -163,6 +163,7 @@ class Jobs:
 
     def reminders(self) -> None:
         now = utcnow()
+        reminders.release_dead_claims(self.runtime, now)
         for run_id in reminders.due_runs(self.runtime, now):
             if reminders.claim_run(self.runtime, run_id, now):
                 with self.runtime.db.read() as session:

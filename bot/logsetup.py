@@ -68,4 +68,5 @@ def configure_logging(level: str, secrets: list[str], *, json_lines: bool = Fals
     # slack_sdk logs whole request bodies at DEBUG; keep those out unless asked for explicitly.
     if level != "DEBUG":
         logging.getLogger("slack_sdk").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG)

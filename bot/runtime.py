@@ -88,6 +88,28 @@ class Runtime:
         token = self.tokens.bot_token(team_id)
         return make_client(self.settings, token, rate_limit_retries=rate_limit_retries)
 
+    def owner_is_gone(self, worker_id: str | None) -> bool:
+        """True when a claim's owner was a process on this host that no longer exists (killed, crashed).
+
+        Claims of other hosts cannot be checked this way; they expire by their timeouts instead.
+        """
+        if not worker_id or worker_id == self.worker_id:
+            return False
+        host, _, rest = worker_id.partition(":")
+        pid_text = rest.partition(":")[0]
+        if host != socket.gethostname() or not pid_text.isdigit():
+            return False
+        pid = int(pid_text)
+        if pid == os.getpid():
+            return True  # an earlier process that had our pid
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
     @property
     def bot_user_id(self) -> str | None:
         return self.identity.bot_user_id if self.identity else None

@@ -93,6 +93,8 @@ def gunicorn_options(port: int, workers: int, threads: int, log_level: str) -> d
         "errorlog": "-",
         "loglevel": log_level.lower(),
         "proc_name": "signon",
+        # gunicorn's control socket lives at one fixed path per user: several instances on a host would fight.
+        "control_socket_disable": True,
     }
 
 

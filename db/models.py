@@ -237,7 +237,6 @@ class Signatory(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("signatories.id"))
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("signatories.id"))
     duplicate_review: Mapped[str | None] = mapped_column(String(16))
-    receipt_sent_at: Mapped[datetime | None]
 
     contacts: Mapped[list[SignatoryContact]] = relationship(
         back_populates="signatory",

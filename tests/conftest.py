@@ -64,8 +64,13 @@ class Coalition:
 
 
 def build_coalition(fake: FakeSlack) -> Coalition:
-    coordinator = fake.add_user(name="cora", real_name="Cora Coordinator", email="cora@lead.org",
-                                title="Campaign Director", tz="America/Chicago")["id"]  # fmt: skip
+    coordinator = fake.add_user(
+        name="cora",
+        real_name="Cora Coordinator",
+        email="cora@lead.org",
+        title="Campaign Director",
+        tz="America/Chicago",
+    )["id"]
     admin = fake.add_user(name="ada", real_name="Ada Admin", email="ada@lead.org", is_admin=True)["id"]
     members = [
         fake.add_user(name=f"member{i}", real_name=f"Member {i}", email=f"m{i}@org{i}.org", title="Director")["id"]
@@ -81,13 +86,16 @@ def build_coalition(fake: FakeSlack) -> Coalition:
     private = fake.add_channel(name="steering", is_private=True, members=[coordinator, admin, members[0]])["id"]
     unjoined = fake.add_channel(name="allies", members=[coordinator, members[1], members[2]], bot_is_member=False)["id"]
     hidden = fake.add_channel(name="leads-only", is_private=True, members=[coordinator], bot_is_member=False)["id"]
-    return Coalition(fake, coordinator, admin, members, external, bot_member, deactivated, public, private, unjoined, hidden)
+    return Coalition(
+        fake, coordinator, admin, members, external, bot_member, deactivated, public, private, unjoined, hidden
+    )
 
 
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
-    slack = FakeSlack(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN,
-                      bot_scopes=manifest_bot_scopes())  # fmt: skip
+    slack = FakeSlack(
+        signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN, bot_scopes=manifest_bot_scopes()
+    )
     slack.start()
     try:
         yield slack
@@ -108,8 +116,14 @@ class RunningApp:
     database_url: str
 
 
-def start_app(fake: FakeSlack, database_url: str, coalition: Coalition | None = None, *, mode: str = "web",
-              env: dict[str, str] | None = None) -> RunningApp:  # fmt: skip
+def start_app(
+    fake: FakeSlack,
+    database_url: str,
+    coalition: Coalition | None = None,
+    *,
+    mode: str = "web",
+    env: dict[str, str] | None = None,
+) -> RunningApp:
     settings = {"SIGNON_COORDINATORS": coalition.coordinator} if coalition else {}
     settings.update(env or {})
     process = AppProcess(api_url=fake.api_url, database_url=database_url, mode=mode, env=settings).start()

@@ -133,7 +133,6 @@ def run_cli(args: list[str], env: Mapping[str, str], timeout: float = 60.0) -> s
     """Run ``python -m bot <args>`` to completion (configuration errors, export, backup)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIGNON_", "DATABASE_URL"))}
     clean.update(env)
-    return subprocess.run(  # noqa: S603 (our own interpreter and module)
+    return subprocess.run(
         [sys.executable, "-m", "bot", *args], cwd=REPO, env=clean, capture_output=True, text=True, timeout=timeout
     )
-

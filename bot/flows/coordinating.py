@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, Respond

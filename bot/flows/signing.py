@@ -248,13 +248,11 @@ def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebC
         ack(response_action="errors", errors={ids.ORG_BLOCK: STORAGE_DOWN})
         return None
     if isinstance(outcome, Signed):
-        with runtime.db.read() as session:
-            letter_view = letter_service.letter_view(session, session.get(Letter, outcome.letter_id), recent=0)  # type: ignore[arg-type]
         duplicate_name = outcome.possible_duplicate.name if outcome.possible_duplicate else None
         ack(
             response_action="update",
             view=signon_blocks.signed_modal(
-                form.org_name, letter_view, resigned=outcome.resigned, duplicate_of=duplicate_name
+                form.org_name, outcome.letter_title, resigned=outcome.resigned, duplicate_of=duplicate_name
             ),
         )
         return outcome
@@ -320,15 +318,7 @@ def send_receipt(
         data = receipt_data(session, signatory, letter)
         fallback_channel = fallback_channel or signatory.source_channel_id
     text, blocks = signon_blocks.receipt_message(data, heading=heading)
-    delivered = send_dm(client, user_id, text, blocks, fallback_channel=fallback_channel)
-    if delivered is not None and heading == "You signed on":
-
-        def mark(session: Any) -> None:
-            row = session.get(Signatory, signatory_id)
-            if row is not None and row.receipt_sent_at is None:
-                row.receipt_sent_at = utcnow()
-
-        runtime.db.transaction(mark)
+    send_dm(client, user_id, text, blocks, fallback_channel=fallback_channel)
 
 
 # ---------------------------------------------------------------------------------------------------

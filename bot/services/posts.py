@@ -164,11 +164,15 @@ def _post_or_join(
 
 def recover_stuck_posts(runtime: Runtime, now: datetime) -> int:
     """Posts claimed by a process that died: we cannot know whether Slack got them, so report, never repost."""
+    stuck = (ChannelPost.status == "posting", ChannelPost.lease_until < now)
+    with runtime.db.read() as session:
+        if session.execute(select(ChannelPost.id).where(*stuck).limit(1)).first() is None:
+            return 0
 
     def work(session: Session) -> int:
         result = session.execute(
             update(ChannelPost)
-            .where(ChannelPost.status == "posting", ChannelPost.lease_until < now)
+            .where(*stuck)
             .values(status="failed", error="interrupted: check the channel, then use Edit to post again")
         )
         return changed(result)

@@ -157,7 +157,7 @@ def claim_run(runtime: Runtime, run_id: int, now: datetime) -> bool:
                 ReminderRun.id == run_id,
                 or_(
                     ReminderRun.status == RunStatus.PENDING,
-                    and_(ReminderRun.status == RunStatus.PLANNING, ReminderRun.lease_until < now),
+                    and_(ReminderRun.status == RunStatus.PLANNING, ReminderRun.lease_until <= now),
                 ),
             )
             .values(status=RunStatus.PLANNING, claimed_by=runtime.worker_id, lease_until=now + PLANNING_LEASE)
@@ -181,7 +181,7 @@ def due_runs(runtime: Runtime, now: datetime) -> list[int]:
                     ReminderRun.due_at <= now,
                     or_(
                         ReminderRun.status == RunStatus.PENDING,
-                        and_(ReminderRun.status == RunStatus.PLANNING, ReminderRun.lease_until < now),
+                        and_(ReminderRun.status == RunStatus.PLANNING, ReminderRun.lease_until <= now),
                     ),
                 )
                 .order_by(ReminderRun.due_at)
@@ -440,24 +440,74 @@ def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: Ra
 
 
 def send_due(runtime: Runtime, client_for: Callable[[str], WebClient], now: datetime | None = None) -> int:
-    """Send every due reminder this process can claim, a few at a time. Returns how many were sent."""
+    """Send every due reminder this process can claim. Returns how many were sent.
+
+    Each sending thread claims one delivery right before sending it, so a crash loses at most the
+    messages in flight (one per thread), never a batch.
+    """
+    due = (ReminderDelivery.status == DeliveryStatus.PENDING, ReminderDelivery.due_at <= (now or utcnow()))
+    with runtime.db.read() as session:
+        if session.execute(select(ReminderDelivery.id).where(*due).limit(1)).first() is None:
+            return 0
     gate = RateGate()
-    sent = 0
+
+    def sender() -> int:
+        sent = 0
+        while claimed := _claim_deliveries(runtime, now or utcnow(), 1):
+            sent += _send_one(runtime, client_for, gate, claimed[0]) == "sent"
+        return sent
+
     with ThreadPoolExecutor(max_workers=SEND_WORKERS, thread_name_prefix="reminders") as pool:
-        while True:
-            claimed = _claim_deliveries(runtime, now or utcnow(), SEND_WORKERS * 8)
-            if not claimed:
-                break
-            results = list(pool.map(lambda d: _send_one(runtime, client_for, gate, d), claimed))
-            sent += results.count("sent")
-    return sent
+        return sum(pool.map(lambda _: sender(), range(SEND_WORKERS)))
+
+
+def release_dead_claims(runtime: Runtime, now: datetime) -> None:
+    """Claims held by a process of this host that died: runs can be planned again at once (planning is
+    idempotent); deliveries become ``unknown`` at once (they may have reached Slack, so never resent)."""
+    with runtime.db.read() as session:
+        run_owners = set(
+            session.execute(
+                select(ReminderRun.claimed_by).where(ReminderRun.status == RunStatus.PLANNING).distinct()
+            ).scalars()
+        )
+        delivery_owners = set(
+            session.execute(
+                select(ReminderDelivery.claimed_by).where(ReminderDelivery.status == DeliveryStatus.CLAIMED).distinct()
+            ).scalars()
+        )
+    dead_runs = [owner for owner in run_owners if runtime.owner_is_gone(owner)]
+    dead_deliveries = [owner for owner in delivery_owners if runtime.owner_is_gone(owner)]
+    if not dead_runs and not dead_deliveries:
+        return
+
+    def work(session: Session) -> int:
+        session.execute(
+            update(ReminderRun)
+            .where(ReminderRun.status == RunStatus.PLANNING, ReminderRun.claimed_by.in_(dead_runs))
+            .values(lease_until=now)
+        )
+        result = session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.claimed_by.in_(dead_deliveries))
+            .values(status=DeliveryStatus.UNKNOWN, detail="claimed by a process that stopped; not resent")
+        )
+        return changed(result)
+
+    lost = runtime.db.transaction(work)
+    if lost:
+        log.warning("%d reminder(s) were in flight in a process that stopped; marked unknown, not resent", lost)
 
 
 def sweep_stale_claims(runtime: Runtime, now: datetime) -> int:
+    stale = (ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.claimed_at < now - CLAIM_TIMEOUT)
+    with runtime.db.read() as session:
+        if session.execute(select(ReminderDelivery.id).where(*stale).limit(1)).first() is None:
+            return 0
+
     def work(session: Session) -> int:
         result = session.execute(
             update(ReminderDelivery)
-            .where(ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.claimed_at < now - CLAIM_TIMEOUT)
+            .where(*stale)
             .values(status=DeliveryStatus.UNKNOWN, detail="claim expired: the sending process stopped")
         )
         return changed(result)

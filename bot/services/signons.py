@@ -234,33 +234,39 @@ def is_accepting(letter: Letter, now: datetime) -> bool:
 
 
 class OrgNameCache:
-    """Per-letter organization names, loaded incrementally so a sign-on does not read every row.
+    """Per-letter indexes of active organization names, loaded incrementally.
 
-    Only a cache: rows are re-read by ``updated_at`` (with a margin for clock skew and late commits),
-    so edits, merges and withdrawals made by other processes show up.
+    Only a cache: rows are re-read by ``updated_at`` (with a margin for clock skew and late commits), so
+    sign-ons, edits, merges and withdrawals made by other processes show up at the next lookup.
     """
 
     _SKEW = timedelta(seconds=10)
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._letters: dict[int, tuple[datetime | None, dict[int, tuple[str, str, str]]]] = {}
+        self._letters: dict[int, tuple[datetime | None, orgnames.OrgNameIndex]] = {}
 
-    def active_names(self, session: Session, letter_id: int) -> list[tuple[int, str, str]]:
+    def likely_duplicate(self, session: Session, letter_id: int, org_name: str) -> orgnames.NearDuplicate | None:
         with self._lock:
-            seen_until, rows = self._letters.get(letter_id, (None, {}))
-        query = select(Signatory.id, Signatory.org_name, Signatory.org_key, Signatory.status, Signatory.updated_at)
-        query = query.where(Signatory.letter_id == letter_id)
-        if seen_until is not None:
-            query = query.where(Signatory.updated_at >= seen_until - self._SKEW)
-        fresh = dict(rows)
-        newest = seen_until
-        for row_id, name, key, status, updated_at in session.execute(query):
-            fresh[row_id] = (name, key, status)
-            newest = updated_at if newest is None or updated_at > newest else newest
-        with self._lock:
-            self._letters[letter_id] = (newest, fresh)
-        return [(row_id, name, key) for row_id, (name, key, status) in fresh.items() if status == "active"]
+            seen_until, index = self._letters.get(letter_id, (None, orgnames.OrgNameIndex()))
+            query = select(Signatory.id, Signatory.org_name, Signatory.status, Signatory.updated_at).where(
+                Signatory.letter_id == letter_id
+            )
+            if seen_until is not None:
+                query = query.where(Signatory.updated_at >= seen_until - self._SKEW)
+            for row_id, name, status, updated_at in session.execute(query):
+                if status == SignatoryStatus.ACTIVE:
+                    index.add(row_id, name)
+                else:
+                    index.remove(row_id)
+                seen_until = updated_at if seen_until is None or updated_at > seen_until else seen_until
+            self._letters[letter_id] = (seen_until, index)
+            key = orgnames.org_key(org_name)
+            for match in index.likely_duplicates(org_name, limit=3):
+                # The same key is an exact duplicate, which the UNIQUE constraint handles.
+                if orgnames.org_key(match.name) != key:
+                    return match
+        return None
 
 
 _name_cache = OrgNameCache()
@@ -268,12 +274,8 @@ _name_cache = OrgNameCache()
 
 def likely_duplicate(db: Database, letter_id: int, org_name: str) -> orgnames.NearDuplicate | None:
     """The active signatory most likely to be the same organization under another spelling, if any."""
-    key = orgnames.org_key(org_name)
     with db.read() as session:
-        names = _name_cache.active_names(session, letter_id)
-    candidates = [(row_id, name) for row_id, name, row_key in names if row_key != key]
-    matches = orgnames.find_likely_duplicates(org_name, candidates, limit=1)
-    return matches[0] if matches else None
+        return _name_cache.likely_duplicate(session, letter_id, org_name)
 
 
 # ---------------------------------------------------------------------------------------------------

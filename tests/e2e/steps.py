@@ -30,9 +30,18 @@ def letter_text(length: int = 6000) -> str:
     number = 1
     while sum(len(p) + 2 for p in parts) < length - 400:
         parts.append(PARAGRAPH)
-        parts.append("\n".join(f"{number + i}. We ask that Congress {verb}." for i, verb in enumerate(
-            ["fund legal representation for every child", "end the use of for-profit detention",
-             "restore asylum access at ports of entry"])))  # fmt: skip
+        parts.append(
+            "\n".join(
+                f"{number + i}. We ask that Congress {verb}."
+                for i, verb in enumerate(
+                    [
+                        "fund legal representation for every child",
+                        "end the use of for-profit detention",
+                        "restore asylum access at ports of entry",
+                    ]
+                )
+            )
+        )
         number += 3
     parts.append("Thank you for your attention to these urgent concerns. We look forward to your response.")
     parts.append("Sincerely,")
@@ -103,25 +112,46 @@ def open_new_letter(app: RunningApp, coordinator: str, channel: str) -> DriverRe
     return response
 
 
-def create_letter(app: RunningApp, coalition: Coalition, *, title: str = "Protect Due Process Now",
-                  text: str | None = None, channels: Sequence[str] | None = None, leads: str = "",
-                  reminders: str = "72h, 24h, 2h", deadline: tuple[date, str] | None = None,
-                  cocoordinators: Sequence[str] = ()) -> int:  # fmt: skip
+def create_letter(
+    app: RunningApp,
+    coalition: Coalition,
+    *,
+    title: str = "Protect Due Process Now",
+    text: str | None = None,
+    channels: Sequence[str] | None = None,
+    leads: str = "",
+    reminders: str = "72h, 24h, 2h",
+    deadline: tuple[date, str] | None = None,
+    cocoordinators: Sequence[str] = (),
+) -> int:
     """A coordinator drafts and posts a letter; returns its id once every post is out."""
     channels = list(channels if channels is not None else [coalition.public])
     open_new_letter(app, coalition.coordinator, coalition.public)
-    response = app.driver.submit_view(coalition.coordinator, values=letter_values(
-        title=title, text=text or letter_text(), deadline=deadline or local_deadline(), channels=channels,
-        leads=leads, reminders=reminders, cocoordinators=cocoordinators))  # fmt: skip
+    response = app.driver.submit_view(
+        coalition.coordinator,
+        values=letter_values(
+            title=title,
+            text=text or letter_text(),
+            deadline=deadline or local_deadline(),
+            channels=channels,
+            leads=leads,
+            reminders=reminders,
+            cocoordinators=cocoordinators,
+        ),
+    )
     assert response.ok and not response.errors, response.errors
     with db_session(app.database_url) as session:
-        letter = session.execute(select(Letter).where(Letter.title == title).order_by(Letter.id.desc())).scalars().first()
+        letter = (
+            session.execute(select(Letter).where(Letter.title == title).order_by(Letter.id.desc())).scalars().first()
+        )
         assert letter is not None
         letter_id = letter.id
 
     def settled() -> bool:
         with db_session(app.database_url) as session:
-            states = session.execute(select(ChannelPost.status).where(ChannelPost.letter_id == letter_id)).scalars().all()
+            states = (
+                session.execute(select(ChannelPost.status).where(ChannelPost.letter_id == letter_id)).scalars().all()
+            )
             return len(states) == len(channels) and all(s not in ("pending", "posting") for s in states)
 
     app.fake.wait_until(settled, timeout=10)
@@ -137,9 +167,17 @@ def post_of(app: RunningApp, letter_id: int, channel: str) -> tuple[str, str]:
         return channel, post.ts
 
 
-def signon_values(org: str, *, name: str = "Ana Pérez", title: str = "Executive Director", email: str = "ana@org.org",
-                  city: str | None = "Houston, TX", org_type: str | None = None, note: str | None = None,
-                  authorized: bool = True) -> dict[str, dict[str, Any]]:  # fmt: skip
+def signon_values(
+    org: str,
+    *,
+    name: str = "Ana Pérez",
+    title: str = "Executive Director",
+    email: str = "ana@org.org",
+    city: str | None = "Houston, TX",
+    org_type: str | None = None,
+    note: str | None = None,
+    authorized: bool = True,
+) -> dict[str, dict[str, Any]]:
     return {
         "org": {"org_name": org},
         "name": {"person_name": name},

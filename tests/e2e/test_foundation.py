@@ -77,18 +77,28 @@ def test_help_over_socket_mode(fake: FakeSlack, coalition: Coalition, database_u
         ({}, "SLACK_BOT_TOKEN is not set"),
         ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN does not look like a bot token"),
         ({"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET is not set"),
-        ({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_APP_TOKEN": "xoxb-wrong"},
-         "SLACK_APP_TOKEN does not look like an app-level token"),
-        ({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SIGNON_REMINDERS": "soon"},
-         "SIGNON_REMINDERS is invalid"),
-        ({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": "mysql://x/y"},
-         "DATABASE_URL uses an unsupported database"),
-        ({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "PORT": "http"},
-         "PORT is “http”, not a whole number"),
+        (
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_APP_TOKEN": "xoxb-wrong"},
+            "SLACK_APP_TOKEN does not look like an app-level token",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SIGNON_REMINDERS": "soon"},
+            "SIGNON_REMINDERS is invalid",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": "mysql://x/y"},
+            "DATABASE_URL uses an unsupported database",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "PORT": "http"},
+            "PORT is “http”, not a whole number",
+        ),
     ],
 )
 def test_bad_configuration_stops_with_one_clear_line(env: dict[str, str], expected: str, tmp_path: object) -> None:
-    result = run_cli(["web"], {**env, "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")}, timeout=30)
+    result = run_cli(
+        ["web"], {**env, "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")}, timeout=30
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -100,10 +110,14 @@ def test_bad_configuration_stops_with_one_clear_line(env: dict[str, str], expect
 def test_rejected_token_is_named(fake: FakeSlack, tmp_path: object) -> None:
     result = run_cli(
         ["web"],
-        {"SLACK_BOT_TOKEN": "xoxb-not-a-real-token", "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-         "SLACK_API_URL": fake.api_url, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
+        {
+            "SLACK_BOT_TOKEN": "xoxb-not-a-real-token",
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        },
         timeout=30,
-    )  # fmt: skip
+    )
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN was rejected by Slack (invalid_auth)" in result.stderr
     assert "Traceback" not in result.stderr and "xoxb-not-a-real-token" not in result.stderr
@@ -112,10 +126,14 @@ def test_rejected_token_is_named(fake: FakeSlack, tmp_path: object) -> None:
 def test_unreachable_slack_is_named(tmp_path: object) -> None:
     result = run_cli(
         ["web"],
-        {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-         "SLACK_API_URL": "http://127.0.0.1:9/api/", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": "http://127.0.0.1:9/api/",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        },
         timeout=60,
-    )  # fmt: skip
+    )
     assert result.returncode == 2
     assert "cannot reach Slack at SLACK_API_URL" in result.stderr
     assert "Traceback" not in result.stderr

@@ -31,9 +31,13 @@ def test_create_a_long_letter_and_post_it(app: RunningApp, coalition: Coalition)
     text = letter_text(6000)
     assert len(text) >= 5900
     open_new_letter(app, coalition.coordinator, coalition.public)
-    values = letter_values(title="Protect Due Process Now", text=text, deadline=local_deadline(),
-                           channels=[coalition.unjoined_public, coalition.private_without_bot],
-                           leads="National Immigration Law Center\nUnidosUS")  # fmt: skip
+    values = letter_values(
+        title="Protect Due Process Now",
+        text=text,
+        deadline=local_deadline(),
+        channels=[coalition.unjoined_public, coalition.private_without_bot],
+        leads="National Immigration Law Center\nUnidosUS",
+    )
     response = app.driver.submit_view(coalition.coordinator, values=values)
     # The private channel the bot is not in is refused inline, with the fix.
     assert response.errors and "channels" in response.errors
@@ -51,7 +55,9 @@ def test_create_a_long_letter_and_post_it(app: RunningApp, coalition: Coalition)
     assert "Protect Due Process Now" in shown and "Sign on" in shown and "Read the full letter" in shown
     assert "<!date^" in shown  # the deadline in each reader's own time zone
     assert "0 organizations" in shown
-    report = app.fake.wait_until(lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "Posted in" in m.get("text", "")])
+    report = app.fake.wait_until(
+        lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "Posted in" in m.get("text", "")]
+    )
     assert f"<#{coalition.private}>" in report[-1]["text"] and "Joined" in report[-1]["text"]
 
     with db_session(app.database_url) as session:
@@ -110,8 +116,11 @@ def test_non_coordinators_are_refused_everywhere(app: RunningApp, coalition: Coa
     view = app.fake.top_view(coalition.coordinator)
     assert view is not None
     app.fake.run_locked(lambda state: state.stacks.setdefault(member, []).append(view["id"]))
-    response = app.driver.submit_view(member, view_id=view["id"], values=letter_values(
-        title="Sneaky", text="Body", deadline=local_deadline(), channels=[coalition.public]))  # fmt: skip
+    response = app.driver.submit_view(
+        member,
+        view_id=view["id"],
+        values=letter_values(title="Sneaky", text="Body", deadline=local_deadline(), channels=[coalition.public]),
+    )
     assert "Only coordinators" in (response.errors or {}).get("letter_title", "")
     with db_session(app.database_url) as session:
         assert session.execute(select(Letter).where(Letter.title == "Sneaky")).first() is None
@@ -126,7 +135,9 @@ def test_count_updates_after_sign_ons_coalesced(app: RunningApp, coalition: Coal
     letter_id = create_letter(app, coalition)
     channel, ts = post_of(app, letter_id, coalition.public)
     for index, member in enumerate(coalition.members[:3]):
-        response = sign_on(app, member, letter_id, coalition.public, f"Organization {index}", email=f"x{index}@o{index}.org")
+        response = sign_on(
+            app, member, letter_id, coalition.public, f"Organization {index}", email=f"x{index}@o{index}.org"
+        )
         assert response.ok and not response.errors
 
     def shows_three() -> bool:
@@ -154,13 +165,19 @@ def test_edit_substantively_asks_signers_to_reconfirm(app: RunningApp, coalition
     response = app.driver.submit_view(coalition.coordinator, values=values)
     assert response.ok and not response.errors
 
-    dm = app.fake.wait_until(lambda: [m for m in app.fake.dm_messages(signer) if "changed" in m.get("text", "")], timeout=10)
+    dm = app.fake.wait_until(
+        lambda: [m for m in app.fake.dm_messages(signer) if "changed" in m.get("text", "")], timeout=10
+    )
     shown = message_text(dm[-1])
     assert "Keep my signature" in shown and "Withdraw" in shown and "oppose every proposal" in shown
     app.driver.click(signer, "keep_signature", message=(dm[-1]["channel"], dm[-1]["ts"]))
     app.fake.wait_until(lambda: signatories(app.database_url, letter_id)[0].version_confirmed == 2, timeout=5)
     # Exactly one re-confirmation DM, even though the jobs run every half second; the button replaced it.
-    asks = [c for c in app.fake.calls("chat.postMessage") if c.params.get("channel") == signer and "changed" in c.params.get("text", "")]
+    asks = [
+        c
+        for c in app.fake.calls("chat.postMessage")
+        if c.params.get("channel") == signer and "changed" in c.params.get("text", "")
+    ]
     assert len(asks) == 1
     assert "stays on" in message_text(app.fake.message(dm[-1]["channel"], dm[-1]["ts"]) or {})
 
@@ -172,7 +189,9 @@ def test_deadline_change_reschedules_reminders(app: RunningApp, coalition: Coali
     assert set(before) == {86400, 7200}
     app.driver.slash_command(coalition.coordinator, "/signon", f"edit {letter_id}", channel_id=coalition.public)
     wait_for_modal(app.fake, coalition.coordinator, "letter_edit_submit")
-    app.driver.submit_view(coalition.coordinator, values={"deadline_date": {"deadline_date": local_deadline(days=9)[0]}})
+    app.driver.submit_view(
+        coalition.coordinator, values={"deadline_date": {"deadline_date": local_deadline(days=9)[0]}}
+    )
     with db_session(app.database_url) as session:
         after = {r.offset_seconds: r.due_at for r in session.execute(select(ReminderRun)).scalars()}
     assert {k: after[k] - before[k] for k in before} == {86400: timedelta(days=4), 7200: timedelta(days=4)}
@@ -182,10 +201,16 @@ def test_close_and_reopen(app: RunningApp, coalition: Coalition) -> None:
     letter_id = create_letter(app, coalition)
     channel, ts = post_of(app, letter_id, coalition.public)
     sign_on(app, coalition.members[0], letter_id, coalition.public, "Church World Service")
-    response = app.driver.slash_command(coalition.coordinator, "/signon", f"close {letter_id}", channel_id=coalition.public)
+    response = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"close {letter_id}", channel_id=coalition.public
+    )
     assert "Closed" in reply(response)
-    app.fake.wait_until(lambda: "Closed — 1 organization signed" in message_text(app.fake.message(channel, ts) or {}), timeout=10)
-    app.fake.wait_until(lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "closed" in m.get("text", "")])
+    app.fake.wait_until(
+        lambda: "Closed — 1 organization signed" in message_text(app.fake.message(channel, ts) or {}), timeout=10
+    )
+    app.fake.wait_until(
+        lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "closed" in m.get("text", "")]
+    )
     # A late sign-on is refused with a clear message and creates nothing.
     response = app.driver.slash_command(coalition.members[1], "/signon", str(letter_id), channel_id=coalition.public)
     view = wait_for_modal(app.fake, coalition.members[1], "info")
@@ -202,7 +227,9 @@ def test_closes_by_itself_at_the_deadline(app: RunningApp, coalition: Coalition)
     channel, ts = post_of(app, letter_id, coalition.public)
     sign_on(app, coalition.members[0], letter_id, coalition.public, "Faith in Action")
     set_deadline(app.database_url, letter_id, datetime.now(UTC) + timedelta(seconds=2))
-    app.fake.wait_until(lambda: "Closed — 1 organization signed" in message_text(app.fake.message(channel, ts) or {}), timeout=15)
+    app.fake.wait_until(
+        lambda: "Closed — 1 organization signed" in message_text(app.fake.message(channel, ts) or {}), timeout=15
+    )
     final = app.fake.wait_until(
         lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "reached its deadline" in message_text(m)],
         timeout=10,

@@ -43,8 +43,9 @@ def test_slash_command_in_the_channel_opens_the_form_prefilled(app: RunningApp, 
     assert inputs["name"]["initial_value"] == "Member 0"  # from users.info
     assert inputs["email"]["initial_value"] == "m0@org0.org"
     assert inputs["title"]["initial_value"] == "Director"
-    response = app.driver.submit_view(member, values={"org": {"org_name": "Mujeres Latinas en Acción"},
-                                                      "authorized": {"authorized": ["yes"]}})  # fmt: skip
+    response = app.driver.submit_view(
+        member, values={"org": {"org_name": "Mujeres Latinas en Acción"}, "authorized": {"authorized": ["yes"]}}
+    )
     assert response.ok and not response.errors
     [signed] = signatories(app.database_url, letter_id)
     assert signed.org_name == "Mujeres Latinas en Acción"
@@ -58,7 +59,7 @@ def test_every_entry_point_records_its_source(app: RunningApp, coalition: Coalit
     letter_id = create_letter(app, coalition)
     first, second, third = coalition.members[:3]
     sign_on(app, first, letter_id, coalition.public, "From The Post Button", email="a@post.org")
-    app.driver.slash_command(second, "/signon", str(letter_id), channel_id=coalition.private)
+    app.driver.slash_command(second, "/signon", str(letter_id), channel_id=coalition.public)
     wait_for_modal(app.fake, second, "signon_submit")
     app.driver.submit_view(second, values=signon_values("From The Command", email="b@command.org"))
     app.driver.app_home_opened(third)
@@ -68,8 +69,11 @@ def test_every_entry_point_records_its_source(app: RunningApp, coalition: Coalit
     wait_for_modal(app.fake, third, "signon_submit")
     app.driver.submit_view(third, values=signon_values("From App Home", email="c@home.org"))
     sources = {s.org_name: s.source for s in signatories(app.database_url, letter_id)}
-    assert sources == {"From The Post Button": "post_button", "From The Command": "slash_command",
-                       "From App Home": "app_home"}  # fmt: skip
+    assert sources == {
+        "From The Post Button": "post_button",
+        "From The Command": "slash_command",
+        "From App Home": "app_home",
+    }
 
 
 def test_picker_when_several_letters_are_open(app: RunningApp, coalition: Coalition) -> None:
@@ -109,14 +113,18 @@ def test_exact_duplicates_become_contacts(app: RunningApp, coalition: Coalition)
     letter_id = create_letter(app, coalition)
     first, second = coalition.members[:2]
     sign_on(app, first, letter_id, coalition.public, "Make the Road NY ", name="Ana Pérez")
-    response = sign_on(app, second, letter_id, coalition.public, "make the road, NY", name="Ben Ortiz", email="ben@mr.org")
+    response = sign_on(
+        app, second, letter_id, coalition.public, "make the road, NY", name="Ben Ortiz", email="ben@mr.org"
+    )
     assert response.ok and not response.errors
     top = response.view or app.fake.top_view(second) or {}
     assert "already signed" in json.dumps(top) and "Ana Pérez" in json.dumps(top, ensure_ascii=False)
     [signed] = signatories(app.database_url, letter_id)
     assert signed.org_name == "Make the Road NY"
     with db_session(app.database_url) as session:
-        contacts = session.execute(select(SignatoryContact).where(SignatoryContact.signatory_id == signed.id)).scalars().all()
+        contacts = (
+            session.execute(select(SignatoryContact).where(SignatoryContact.signatory_id == signed.id)).scalars().all()
+        )
         assert sorted((c.name, c.is_signer) for c in contacts) == [("Ana Pérez", True), ("Ben Ortiz", False)]
 
 
@@ -134,7 +142,9 @@ def test_near_duplicate_is_saved_flagged_and_mergeable(app: RunningApp, coalitio
 
     receipt = app.fake.wait_until(lambda: receipts(app.fake, second))[-1]
     assert "Same organization as “Sunrise Movement Boston Hub”" in message_text(receipt)
-    response = app.driver.slash_command(coalition.coordinator, "/signon", f"review {letter_id}", channel_id=coalition.public)
+    response = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"review {letter_id}", channel_id=coalition.public
+    )
     assert "Sunrise Boston" in reply(response)
     app.driver.click(second, "confirm_merge", message=(receipt["channel"], receipt["ts"]))
     app.fake.wait_until(lambda: len(signatories(app.database_url, letter_id)) == 3, timeout=5)
@@ -162,14 +172,23 @@ def test_two_staff_of_one_org_in_the_same_second(app: RunningApp, coalition: Coa
     open_signon_from_post(app, first, letter_id, coalition.public)
     open_signon_from_post(app, second, letter_id, coalition.public)
     with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(
-            lambda who: app.driver.submit_view(who[0], values=signon_values(who[1], email=f"{who[0]}@alliance.org")),
-            [(first, "Alliance to Mobilize Our Resistance -AMOR-"), (second, "alliance to mobilize our resistance (AMOR)")],
-        ))  # fmt: skip
+        results = list(
+            pool.map(
+                lambda who: app.driver.submit_view(
+                    who[0], values=signon_values(who[1], email=f"{who[0]}@alliance.org")
+                ),
+                [
+                    (first, "Alliance to Mobilize Our Resistance -AMOR-"),
+                    (second, "alliance to mobilize our resistance (AMOR)"),
+                ],
+            )
+        )
     assert all(r.ok and not r.errors for r in results)
     [signed] = signatories(app.database_url, letter_id)
     with db_session(app.database_url) as session:
-        people = session.execute(select(SignatoryContact.user_id).where(SignatoryContact.signatory_id == signed.id)).scalars()
+        people = session.execute(
+            select(SignatoryContact.user_id).where(SignatoryContact.signatory_id == signed.id)
+        ).scalars()
         assert sorted(people) == sorted([first, second])
 
 
@@ -181,14 +200,18 @@ def test_edit_and_withdraw_from_the_receipt(app: RunningApp, coalition: Coalitio
     app.driver.click(member, "edit_signature", message=(receipt["channel"], receipt["ts"]))
     view = wait_for_modal(app.fake, member, "signon_edit_submit")
     assert "Faith in Texas" in json.dumps(view)
-    app.driver.submit_view(member, values={"org": {"org_name": "FAITH IN TEXAS"}, "title": {"person_title": "Organizer"}})
+    app.driver.submit_view(
+        member, values={"org": {"org_name": "FAITH IN TEXAS"}, "title": {"person_title": "Organizer"}}
+    )
     [signed] = signatories(app.database_url, letter_id)
     assert (signed.org_name, signed.signer_title) == ("FAITH IN TEXAS", "Organizer")
     app.fake.wait_until(lambda: [m for m in app.fake.dm_messages(member) if "updated" in str(m.get("text"))])
 
     app.driver.click(member, "withdraw_signature", message=(receipt["channel"], receipt["ts"]))
     app.fake.wait_until(lambda: signatories(app.database_url, letter_id) == [], timeout=5)
-    told = app.fake.wait_until(lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "withdrew" in str(m.get("text"))])
+    told = app.fake.wait_until(
+        lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "withdrew" in str(m.get("text"))]
+    )
     assert "FAITH IN TEXAS" in told[-1]["text"]
     response = app.driver.slash_command(member, "/signon", "status", channel_id=coalition.public)
     assert "haven't signed" in reply(response)
@@ -213,9 +236,15 @@ def test_external_slack_connect_user_without_email(app: RunningApp, coalition: C
     view = open_signon_from_post(app, guest, letter_id, coalition.public)
     inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
     assert not inputs["email"].get("initial_value")  # Slack had none to give
-    response = app.driver.submit_view(guest, values={"org": {"org_name": "Guest Org Inc."},
-                                                     "title": {"person_title": "Lead"},
-                                                     "authorized": {"authorized": ["yes"]}}, strict=False)  # fmt: skip
+    response = app.driver.submit_view(
+        guest,
+        values={
+            "org": {"org_name": "Guest Org Inc."},
+            "title": {"person_title": "Lead"},
+            "authorized": {"authorized": ["yes"]},
+        },
+        strict=False,
+    )
     assert "email" in (response.errors or {})
     response = app.driver.submit_view(guest, values={"email": {"email": "gus@guest.example"}}, strict=False)
     assert response.ok and not response.errors
@@ -262,11 +291,15 @@ def test_200_concurrent_sign_ons_from_20_clients(app: RunningApp, coalition: Coa
     fake.add_members(coalition.public, *people)
     with ThreadPoolExecutor(20) as pool:
         list(pool.map(lambda who: open_signon_from_post(app, who, letter_id, coalition.public), people))
-        results = list(pool.map(
-            lambda pair: app.driver.submit_view(pair[1], values=signon_values(f"Organization Number {pair[0]:03d}",
-                                                                              email=f"s{pair[0]}@org{pair[0]}.org")),
-            enumerate(people),
-        ))  # fmt: skip
+        results = list(
+            pool.map(
+                lambda pair: app.driver.submit_view(
+                    pair[1],
+                    values=signon_values(f"Organization Number {pair[0]:03d}", email=f"s{pair[0]}@org{pair[0]}.org"),
+                ),
+                enumerate(people),
+            )
+        )
     assert all(r.ok and not r.errors for r in results)
     assert max(r.elapsed for r in results) < 3.0
     assert len(signatories(app.database_url, letter_id)) == 200

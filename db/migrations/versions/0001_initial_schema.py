@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 18:59:29.807039
+Create Date: 2026-11-27 19:15:47.986219
 """
 
 from __future__ import annotations
@@ -193,7 +193,6 @@ def upgrade() -> None:
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('possible_duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('duplicate_review', sa.String(length=16), nullable=True),
-    sa.Column('receipt_sent_at', db.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['letter_id'], ['letters.id'], name=op.f('fk_signatories_letter_id_letters'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['merged_into_id'], ['signatories.id'], name=op.f('fk_signatories_merged_into_id_signatories')),
     sa.ForeignKeyConstraint(['possible_duplicate_of_id'], ['signatories.id'], name=op.f('fk_signatories_possible_duplicate_of_id_signatories')),

@@ -1,0 +1,713 @@
+"""``FakeSlack``: the public face of the local Slack double (slack-platform.md §7).
+
+Typical use::
+
+    with FakeSlack(signing_secret="s3cret") as fake:
+        alice = fake.add_user(name="alice", real_name="Alice Doe", email="alice@example.org")
+        general = fake.add_channel(name="general", members=[alice["id"]])
+        client = WebClient(token=fake.bot_token, base_url=fake.api_url)
+        client.chat_postMessage(channel=general["id"], text="hi")
+        assert fake.messages(general["id"])[0]["text"] == "hi"
+
+Everything is on 127.0.0.1 with ephemeral ports, so fakes can run in parallel (pytest-xdist).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from . import modals
+from .clock import Clock
+from .faults import Fault, FaultPlan
+from .ids import IdFactory
+from .ratelimit import RateLimiter
+from .recording import CallLog, CallPredicate, SlackApiCall
+from .server import ApiServer, Reply
+from .socket_mode import SocketModeServer
+from .state import (
+    SLACKBOT_ID,
+    Channel,
+    Message,
+    OAuthCode,
+    ResponseUrl,
+    SlackState,
+    Team,
+    Token,
+    Trigger,
+    User,
+    clone,
+)
+
+#: Scopes granted to the bot token by default: everything signon needs (§5) plus read scopes.
+DEFAULT_BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:read",
+    "mpim:read",
+    "users:read",
+    "users:read.email",
+    "channels:read",
+    "groups:read",
+    "channels:join",
+    "files:write",
+    "files:read",
+    "team:read",
+)
+APP_TOKEN_SCOPES = ("connections:write",)
+
+T = TypeVar("T")
+
+
+class FakeSlack:
+    """A faithful local Slack: Web API + upload URL + response URLs + Socket Mode + state.
+
+    Args:
+        signing_secret: Used by :class:`~tests.fakeslack.driver.SlackDriver` to sign requests.
+        bot_token: The home team's bot token (``xoxb-…``).
+        app_token: The app-level token (``xapp-…``) for apps.connections.open.
+        bot_scopes: Scopes granted to ``bot_token`` (default :data:`DEFAULT_BOT_SCOPES`).
+        rate_limits: Enforce Slack's tiers (§3); per-method limits can be set either way.
+        team_id / team_name / team_domain / enterprise_id: The home workspace.
+        app_id / bot_name / client_id / client_secret / verification_token: App identity.
+        home_tab_enabled: ``False`` makes views.publish answer ``not_enabled``.
+        clock: A shared :class:`Clock` (default: a new one following the wall clock).
+    """
+
+    def __init__(
+        self,
+        signing_secret: str = "fake-signing-secret",  # noqa: S107
+        bot_token: str = "xoxb-test",  # noqa: S107
+        app_token: str = "xapp-test",  # noqa: S107
+        bot_scopes: Iterable[str] | None = None,
+        rate_limits: bool = False,
+        *,
+        team_id: str = "T0HOME",
+        team_name: str = "Home Coalition",
+        team_domain: str = "homecoalition",
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+        app_id: str = "A0SIGNON01",
+        bot_name: str = "signon",
+        client_id: str = "1111111111.2222222222",
+        client_secret: str = "fake-client-secret",  # noqa: S107
+        verification_token: str = "fake-verification-token",  # noqa: S107
+        home_tab_enabled: bool = True,
+        clock: Clock | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.signing_secret = signing_secret
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.app_id = app_id
+        self.bot_name = bot_name
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.verification_token = verification_token
+        self.home_tab_enabled = home_tab_enabled
+        self.host = host
+        self.clock = clock or Clock()
+        self.ids = IdFactory(self.clock.now)
+        self.state = SlackState(self.clock, self.ids, app_id)
+        self.limiter = RateLimiter(self.clock.now, enabled=rate_limits)
+        self.faults = FaultPlan()
+        self._calls = CallLog()
+        #: Everything the app did that Slack would reject or that breaks Slack's protocol.
+        self.violations: list[str] = []
+        self._server = ApiServer(self, host)
+        self.socket_server = SocketModeServer(self, host)
+        self._started = False
+        self._default_scopes = tuple(bot_scopes) if bot_scopes is not None else DEFAULT_BOT_SCOPES
+
+        self.team_id = team_id
+        self.add_team(
+            team_id,
+            team_name,
+            domain=team_domain,
+            enterprise_id=enterprise_id,
+            enterprise_name=enterprise_name,
+        )
+        self.install_team(team_id, token=bot_token, scopes=self._default_scopes)
+        home = self.state.teams[team_id]
+        self.bot_user_id: str = home.bot_user_id or ""
+        self.bot_id: str = home.bot_id or ""
+        self.state.tokens[app_token] = Token(app_token, "app", team_id, None, None, frozenset(APP_TOKEN_SCOPES))
+        self.state.users[SLACKBOT_ID] = User(
+            id=SLACKBOT_ID, team_id=team_id, name="slackbot", real_name="Slackbot", display_name="Slackbot"
+        )
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+
+    def start(self) -> FakeSlack:
+        """Start the HTTP server and the Socket Mode server (daemon threads, ephemeral ports)."""
+        if not self._started:
+            self._server.start()
+            self.socket_server.start()
+            self._started = True
+        return self
+
+    def stop(self) -> None:
+        if self._started:
+            self.socket_server.stop()
+            self._server.stop()
+            self._started = False
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        return self._server.port
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/``."""
+        return f"http://{self.host}:{self.port}/"
+
+    @property
+    def api_url(self) -> str:
+        """``http://127.0.0.1:PORT/api/`` — pass as ``WebClient(base_url=...)`` / ``SLACK_API_URL``."""
+        return f"{self.base_url}api/"
+
+    # -- clock --------------------------------------------------------------------------------------
+
+    def advance(self, seconds: float) -> None:
+        """Move the fake clock (trigger / response_url expiry, rate-limit refill)."""
+        self.clock.advance(seconds)
+
+    # -- teams and tokens ---------------------------------------------------------------------------
+
+    def add_team(
+        self,
+        team_id: str | None = None,
+        name: str = "Partner Org",
+        *,
+        domain: str | None = None,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+        email_domain: str = "",
+    ) -> dict[str, Any]:
+        """Add a workspace (a Slack Connect partner org, or a team to install into for OAuth tests)."""
+        with self.state.lock:
+            team_id = team_id or self.ids.new("T")
+            if team_id in self.state.teams:
+                raise ValueError(f"team {team_id} exists")
+            team = Team(
+                id=team_id,
+                name=name,
+                domain=domain or name.lower().replace(" ", "-"),
+                enterprise_id=enterprise_id,
+                enterprise_name=enterprise_name,
+                email_domain=email_domain,
+            )
+            self.state.teams[team_id] = team
+            return self._team_dict(team)
+
+    def install_team(self, team_id: str, *, token: str | None = None, scopes: Iterable[str] | None = None) -> str:
+        """Install the app in ``team_id``: create its bot user and bot token; return the token.
+
+        Idempotent: a second call returns the existing token.
+        """
+        with self.state.lock:
+            team = self.state.teams[team_id]
+            if team.bot_token is not None:
+                return team.bot_token
+            bot_id = self.ids.new("B")
+            bot_user = User(
+                id=self.ids.new("U"),
+                team_id=team_id,
+                name=self.bot_name,
+                real_name=self.bot_name,
+                display_name=self.bot_name,
+                is_bot=True,
+                bot_id=bot_id,
+                tz="America/Los_Angeles",
+            )
+            self.state.users[bot_user.id] = bot_user
+            token = token or f"xoxb-{team_id}-{self.ids.secret(12)}"
+            granted = frozenset(scopes if scopes is not None else self._default_scopes)
+            self.state.tokens[token] = Token(token, "bot", team_id, bot_user.id, bot_id, granted)
+            team.bot_user_id, team.bot_id, team.bot_token = bot_user.id, bot_id, token
+            return token
+
+    def bot_user_id_for(self, team_id: str) -> str | None:
+        with self.state.lock:
+            return self.state.bot_user_for(team_id)
+
+    def revoke(self, token: str) -> None:
+        """Make ``token`` answer ``token_revoked`` from now on."""
+        with self.state.lock:
+            self.state.tokens[token].revoked = True
+
+    def set_scopes(self, token: str, scopes: Iterable[str]) -> None:
+        """Replace the scopes granted to ``token``."""
+        with self.state.lock:
+            self.state.tokens[token].scopes = frozenset(scopes)
+
+    def add_token(
+        self, token: str, *, team_id: str | None = None, kind: str = "bot", scopes: Iterable[str] = ()
+    ) -> None:
+        """Register an extra token (e.g. a second bot token or a user token) for the team's bot."""
+        with self.state.lock:
+            team = self.state.teams[team_id or self.team_id]
+            user_id = team.bot_user_id if kind == "bot" else None
+            bot_id = team.bot_id if kind == "bot" else None
+            self.state.tokens[token] = Token(token, kind, team.id, user_id, bot_id, frozenset(scopes))
+
+    def oauth_authorize(self, team_id: str, user_id: str, *, redirect_uri: str | None = None) -> str:
+        """Mint a single-use OAuth code, as if ``user_id`` approved the install in ``team_id``."""
+        with self.state.lock:
+            code = f"{int(self.clock.now())}.{self.ids.secret(16)}"
+            self.state.oauth_codes[code] = OAuthCode(code, team_id, user_id, self.clock.now(), redirect_uri)
+            return code
+
+    # -- users --------------------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: str | None = None,
+        name: str | None = None,
+        real_name: str | None = None,
+        email: str | None = None,
+        title: str | None = None,
+        tz: str = "America/New_York",
+        team_id: str | None = None,
+        is_admin: bool = False,
+        is_owner: bool = False,
+        is_bot: bool = False,
+        deleted: bool = False,
+        is_stranger: bool = False,
+        *,
+        display_name: str | None = None,
+        locale: str = "en-US",
+        is_restricted: bool = False,
+        is_ultra_restricted: bool = False,
+        visible: bool = True,
+        dm_allowed: bool = True,
+    ) -> dict[str, Any]:
+        """Add a user and return their users.info object (as a token with every scope sees it).
+
+        ``is_stranger``: an external Slack Connect user with a limited profile (no email/title);
+        ``visible=False``: users.info and conversations.open answer ``user_not_visible``;
+        ``dm_allowed=False``: conversations.open answers ``invalid_user_combination``.
+        """
+        with self.state.lock:
+            user_id = user_id or self.ids.new("U")
+            team_id = team_id or self.team_id
+            if team_id not in self.state.teams:
+                raise ValueError(f"unknown team {team_id}; add_team() first")
+            name = name or f"user{len(self.state.users)}"
+            user = User(
+                id=user_id,
+                team_id=team_id,
+                name=name,
+                real_name=real_name if real_name is not None else name.title(),
+                display_name=display_name if display_name is not None else name,
+                email=email,
+                title=title or "",
+                tz=tz,
+                locale=locale,
+                is_admin=is_admin,
+                is_owner=is_owner,
+                is_bot=is_bot,
+                bot_id=self.ids.new("B") if is_bot else None,
+                deleted=deleted,
+                is_restricted=is_restricted,
+                is_ultra_restricted=is_ultra_restricted,
+                is_stranger=is_stranger,
+                visible=visible,
+                dm_allowed=dm_allowed,
+                updated=int(self.clock.now()),
+            )
+            self.state.users[user_id] = user
+            return self.state.user_json(user)
+
+    def update_user(self, user_id: str, **fields: Any) -> dict[str, Any]:
+        """Change user attributes (``deleted=True`` deactivates, ``tz=...``, ``email=...``)."""
+        with self.state.lock:
+            user = self.state.users[user_id]
+            for key, value in fields.items():
+                if not hasattr(user, key):
+                    raise AttributeError(f"User has no field {key!r}")
+                setattr(user, key, value)
+            user.updated = int(self.clock.now())
+            return self.state.user_json(user)
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        with self.state.lock:
+            return self.state.user_json(self.state.users[user_id])
+
+    # -- channels -----------------------------------------------------------------------------------
+
+    def add_channel(
+        self,
+        channel_id: str | None = None,
+        name: str | None = None,
+        is_private: bool = False,
+        members: Iterable[str] = (),
+        bot_is_member: bool = True,
+        is_archived: bool = False,
+        is_ext_shared: bool = False,
+        shared_team_ids: Iterable[str] = (),
+        *,
+        team_id: str | None = None,
+        is_general: bool = False,
+    ) -> dict[str, Any]:
+        """Add a channel and return its conversations.info object (as the home bot sees it)."""
+        with self.state.lock:
+            channel_id = channel_id or self.ids.new("C")
+            team_id = team_id or self.team_id
+            member_ids = list(members)
+            for member in member_ids:
+                if member not in self.state.users:
+                    raise ValueError(f"unknown member {member}")
+            if bot_is_member:
+                member_ids.append(self.bot_user_id)
+            shared = list(shared_team_ids)
+            if is_ext_shared and team_id not in shared:
+                shared.insert(0, team_id)
+            channel = Channel(
+                id=channel_id,
+                name=name or channel_id.lower(),
+                team_id=team_id,
+                created=int(self.clock.now()),
+                creator=member_ids[0] if member_ids else "",
+                is_private=is_private,
+                is_archived=is_archived,
+                is_general=is_general,
+                is_ext_shared=is_ext_shared or len(shared) > 1,
+                shared_team_ids=shared,
+                members=dict.fromkeys(member_ids),
+            )
+            self.state.channels[channel_id] = channel
+            return self.state.channel_json(channel, viewer_user=self.bot_user_id, include_num_members=True)
+
+    def add_members(self, channel_id: str, *user_ids: str) -> None:
+        with self.state.lock:
+            channel = self.state.channels[channel_id]
+            for user_id in user_ids:
+                channel.members[user_id] = None
+
+    def remove_members(self, channel_id: str, *user_ids: str) -> None:
+        with self.state.lock:
+            channel = self.state.channels[channel_id]
+            for user_id in user_ids:
+                channel.members.pop(user_id, None)
+
+    def archive_channel(self, channel_id: str, archived: bool = True) -> None:
+        with self.state.lock:
+            self.state.channels[channel_id].is_archived = archived
+
+    def channel(self, channel_id: str) -> dict[str, Any]:
+        with self.state.lock:
+            channel = self.state.channels[channel_id]
+            return self.state.channel_json(channel, viewer_user=self.bot_user_id, include_num_members=True)
+
+    def channel_members(self, channel_id: str) -> list[str]:
+        with self.state.lock:
+            return list(self.state.channels[channel_id].members)
+
+    def dm_channel_id(self, user_id: str, *, team_id: str | None = None) -> str:
+        """The bot's DM (``D…``) with ``user_id``, created if needed (the app's Messages tab)."""
+        with self.state.lock:
+            team_id = team_id or self.installed_team_for(user_id)
+            bot_user = self.state.bot_user_for(team_id) or self.bot_user_id
+            channel = self.state.dm_with(bot_user, user_id, team_id)
+            assert channel is not None
+            return channel.id
+
+    def installed_team_for(self, user_id: str) -> str:
+        """The workspace whose installation handles this user's actions: their own if the app is
+        installed there, else the home team (Slack Connect, §4)."""
+        with self.state.lock:
+            user = self.state.users.get(user_id)
+            if user is not None:
+                team = self.state.teams.get(user.team_id)
+                if team is not None and team.bot_token is not None:
+                    return team.id
+            return self.team_id
+
+    # -- messages -----------------------------------------------------------------------------------
+
+    def post_user_message(
+        self, user_id: str, channel_id: str, text: str, *, blocks: list[dict[str, Any]] | None = None
+    ) -> str:
+        """Store a message written by a person (for cant_update_message tests etc.); return its ts."""
+        with self.state.lock:
+            user = self.state.users[user_id]
+            message = Message(
+                channel=channel_id,
+                ts=self.ids.ts(),
+                text=text,
+                user=user_id,
+                team=user.team_id,
+                blocks=clone(blocks),
+                source="user",
+            )
+            self.state.add_message(message)
+            return message.ts
+
+    def messages(
+        self, channel: str | None = None, user: str | None = None, *, include_deleted: bool = False
+    ) -> list[dict[str, Any]]:
+        """Messages in ``channel`` (or all channels) in ts order, optionally only those by ``user``.
+
+        Each is a dict: ``channel, ts, user, bot_id, text, blocks, attachments, thread_ts, files,
+        metadata, edited, deleted, history`` (earlier versions after chat.update / replace_original)
+        and ``source``.
+        """
+        with self.state.lock:
+            return [
+                self.state.message_snapshot(m)
+                for m in self.state.iter_messages(channel)
+                if (include_deleted or not m.deleted) and (user is None or m.user == user)
+            ]
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        with self.state.lock:
+            found = self.state.message_index.get((channel, ts))
+            return self.state.message_snapshot(found) if found else None
+
+    def dm_messages(self, user_id: str) -> list[dict[str, Any]]:
+        """Messages the bot (of any installed team) sent into its DM with ``user_id``."""
+        with self.state.lock:
+            bots = {t.bot_user_id for t in self.state.teams.values() if t.bot_user_id}
+            out: list[dict[str, Any]] = []
+            for (bot_user, other), channel_id in self.state.dms.items():
+                if other == user_id and bot_user in bots:
+                    out.extend(
+                        self.state.message_snapshot(m)
+                        for m in self.state.messages.get(channel_id, [])
+                        if m.user == bot_user and not m.deleted
+                    )
+            return sorted(out, key=lambda m: float(m["ts"]))
+
+    def ephemerals(self, user_id: str | None = None, channel: str | None = None) -> list[dict[str, Any]]:
+        """Ephemeral messages (chat.postEphemeral, response_url replies, slash-command ack bodies)."""
+        with self.state.lock:
+            return [
+                self.state.ephemeral_snapshot(e)
+                for e in self.state.ephemerals
+                if not e.deleted
+                and (user_id is None or e.user == user_id)
+                and (channel is None or e.channel == channel)
+            ]
+
+    # -- views --------------------------------------------------------------------------------------
+
+    def open_views(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's modal stack, root first, top last (each as views.* return it)."""
+        with self.state.lock:
+            return [self.state.view_json(v) for v in modals.stack_of(self.state, user_id)]
+
+    def top_view(self, user_id: str) -> dict[str, Any] | None:
+        views = self.open_views(user_id)
+        return views[-1] if views else None
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        with self.state.lock:
+            view_id = self.state.homes.get(user_id)
+            return self.state.view_json(self.state.views[view_id]) if view_id else None
+
+    def view(self, view_id: str) -> dict[str, Any] | None:
+        """Any view ever created (open or closed)."""
+        with self.state.lock:
+            found = self.state.views.get(view_id)
+            return self.state.view_json(found) if found else None
+
+    # -- files --------------------------------------------------------------------------------------
+
+    def files(self) -> list[dict[str, Any]]:
+        """Files created through the upload flow: ``id, filename, title, content (bytes), length,
+        uploaded, completed, channels, channel (first share or None), initial_comment, thread_ts``."""
+        with self.state.lock:
+            return [
+                {
+                    "id": f.id,
+                    "filename": f.filename,
+                    "title": f.title or f.filename,
+                    "content": f.content,
+                    "length": f.length,
+                    "uploaded": f.uploaded,
+                    "completed": f.completed,
+                    "channels": list(f.channels),
+                    "channel": f.channels[0] if f.channels else None,
+                    "initial_comment": f.initial_comment,
+                    "thread_ts": f.thread_ts,
+                    "team_id": f.team_id,
+                    "user": f.user,
+                }
+                for f in self.state.files.values()
+            ]
+
+    # -- interactions (used by the driver) ----------------------------------------------------------
+
+    def issue_trigger(self, user_id: str, *, view_id: str | None = None) -> str:
+        """A fresh trigger_id for an interaction by ``user_id`` (3 s, single use; §2.3)."""
+        with self.state.lock:
+            trigger_id = self.ids.trigger_id()
+            team_id = self.state.users[user_id].team_id
+            self.state.triggers[trigger_id] = Trigger(trigger_id, user_id, team_id, self.clock.now(), view_id)
+            return trigger_id
+
+    def issue_response_url(
+        self,
+        *,
+        user_id: str,
+        channel_id: str,
+        team_id: str | None = None,
+        message_ts: str | None = None,
+        ephemeral: bool = False,
+    ) -> str:
+        """A fresh ``http://127.0.0.1:PORT/response/<id>`` (5 uses / 30 min; §2.4)."""
+        with self.state.lock:
+            response_id = f"{team_id or self.installed_team_for(user_id)}/{self.ids.secret(18)}"
+            self.state.response_urls[response_id] = ResponseUrl(
+                id=response_id,
+                team_id=team_id or self.installed_team_for(user_id),
+                channel_id=channel_id,
+                user_id=user_id,
+                created_at=self.clock.now(),
+                message_ts=message_ts,
+                message_is_ephemeral=ephemeral,
+            )
+            return f"{self.base_url}response/{response_id}"
+
+    # -- recording, violations, waiting -------------------------------------------------------------
+
+    def finish_call(self, call: SlackApiCall, reply: Reply) -> Reply:
+        """Record a served request (called by the server before it writes the answer)."""
+        call.status = reply.status
+        call.response = reply.json_body
+        self._calls.append(call)
+        return reply
+
+    def calls(self, method: str | None = None) -> list[SlackApiCall]:
+        """Recorded requests, oldest first, optionally only one method."""
+        return self._calls.select(method)
+
+    def reset_calls(self) -> None:
+        self._calls.clear()
+
+    def wait_for(
+        self, predicate_or_method: str | CallPredicate, timeout: float = 5.0, count: int = 1
+    ) -> list[SlackApiCall]:
+        """Wait until ``count`` recorded calls match (method name or predicate); return them all.
+
+        The app works after ``ack()`` on background threads, so assert on calls with this.
+        """
+        return self._calls.wait_for(predicate_or_method, timeout=timeout, count=count)
+
+    def wait_until(self, condition: Callable[[], T | None], timeout: float = 5.0, interval: float = 0.02) -> T:
+        """Poll ``condition()`` until it returns something truthy; return that value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = condition()
+            if value:
+                return value
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"condition not met within {timeout}s (last value: {value!r})")
+            time.sleep(interval)
+
+    def record_violation(self, message: str) -> None:
+        self.violations.append(message)
+
+    def assert_no_violations(self) -> None:
+        if self.violations:
+            raise AssertionError("Slack protocol violations:\n  " + "\n  ".join(self.violations))
+
+    # -- faults and rate limits ---------------------------------------------------------------------
+
+    def inject(
+        self,
+        method: str,
+        status: int | None = None,
+        error: str | None = None,
+        retry_after: int = 1,
+        times: int = 1,
+        delay: float = 0.0,
+        reset_connection: bool = False,
+        *,
+        html: bool | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail (or just be slow).
+
+        ``method`` is a Web API method, ``"upload"``, ``"response_url"`` or ``"*"``.
+        ``status=429`` answers ``ratelimited`` with ``Retry-After: retry_after``; 500 answers
+        ``{"ok":false,"error":"internal_error"}``; 502/503/504 answer an HTML page (``html`` overrides);
+        ``error`` alone answers HTTP 200 ``{"ok":false,"error":error}`` (e.g. ``fatal_error``,
+        ``invalid_auth``); ``delay`` sleeps first; ``reset_connection`` drops the TCP connection.
+        """
+        if status is None and error is None and not reset_connection and delay <= 0:
+            raise ValueError("inject() needs status, error, reset_connection or delay")
+        self.faults.add(method, Fault(status, error, retry_after, times, delay, reset_connection, html))
+
+    def set_latency(self, method: str, seconds: float) -> None:
+        """Every call of ``method`` (or ``"*"``) waits ``seconds`` before being answered."""
+        self.faults.set_latency(method, seconds)
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    @property
+    def rate_limits(self) -> bool:
+        return self.limiter.enabled
+
+    @rate_limits.setter
+    def rate_limits(self, enabled: bool) -> None:
+        self.limiter.enabled = enabled
+        self.limiter.reset()
+
+    @property
+    def rate_limit_scale(self) -> float:
+        return self.limiter.scale
+
+    @rate_limit_scale.setter
+    def rate_limit_scale(self, value: float) -> None:
+        self.limiter.scale = value
+
+    def set_rate_limit(self, method: str, per_minute: float | None, burst: float | None = None) -> None:
+        """Limit ``method`` per team to ``per_minute`` with ``burst`` (default one minute's worth);
+        ``None`` removes the override. Applies even when ``rate_limits`` is off."""
+        self.limiter.set_limit(method, per_minute, burst)
+
+    # -- socket mode --------------------------------------------------------------------------------
+
+    def socket_connections(self) -> int:
+        return self.socket_server.connection_count()
+
+    def wait_for_socket_connections(self, count: int = 1, timeout: float = 5.0) -> None:
+        if not self.socket_server.wait_for_connections(count, timeout):
+            raise AssertionError(
+                f"{self.socket_connections()} Socket Mode connections after {timeout}s, wanted {count}"
+            )
+
+    def socket_disconnect(self, reason: str = "refresh_requested", close_after: float = 1.0) -> int:
+        """Send ``{"type":"disconnect","reason":reason}`` to every connection; close them after
+        ``close_after`` s (negative: leave them open). Returns how many got the frame."""
+        return self.socket_server.disconnect_all(reason, close_after)
+
+    # -- helpers ------------------------------------------------------------------------------------
+
+    def _team_dict(self, team: Team) -> dict[str, Any]:
+        return {
+            "id": team.id,
+            "name": team.name,
+            "domain": team.domain,
+            "enterprise_id": team.enterprise_id,
+            "enterprise_name": team.enterprise_name,
+        }
+
+    def team(self, team_id: str | None = None) -> dict[str, Any]:
+        with self.state.lock:
+            return self._team_dict(self.state.teams[team_id or self.team_id])
+
+    def run_locked(self, fn: Callable[[SlackState], T]) -> T:
+        """Run ``fn(state)`` under the state lock (escape hatch for unusual test setups)."""
+        with self.state.lock:
+            return fn(self.state)
