@@ -209,7 +209,8 @@ def _names_for(session: Session, ids: Iterable[int]) -> dict[int, str]:
     names: dict[int, str] = {}
     for start in range(0, len(id_list), 500):
         chunk = id_list[start : start + 500]
-        names.update(session.execute(select(Signatory.id, Signatory.org_name).where(Signatory.id.in_(chunk))).tuples())
+        for row_id, name in session.execute(select(Signatory.id, Signatory.org_name).where(Signatory.id.in_(chunk))):
+            names[row_id] = name
     return names
 
 
