@@ -123,10 +123,13 @@ def start_app(
     *,
     mode: str = "web",
     env: dict[str, str] | None = None,
+    max_file_bytes: int | None = None,
 ) -> RunningApp:
     settings = {"SIGNON_COORDINATORS": coalition.coordinator} if coalition else {}
     settings.update(env or {})
-    process = AppProcess(api_url=fake.api_url, database_url=database_url, mode=mode, env=settings).start()
+    process = AppProcess(
+        api_url=fake.api_url, database_url=database_url, mode=mode, env=settings, max_file_bytes=max_file_bytes
+    ).start()
     driver = SlackDriver(fake, socket_mode=True) if mode == "socket" else SlackDriver(fake, process.url)
     return RunningApp(process, driver, fake, database_url)
 

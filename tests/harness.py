@@ -41,6 +41,8 @@ class AppProcess:
     env: Mapping[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    #: Largest file the process may write (RLIMIT_FSIZE), to make the disk "full" for it.
+    max_file_bytes: int | None = None
     log_path: Path = field(default_factory=lambda: Path(tempfile.mkstemp(prefix="signon-app-", suffix=".log")[1]))
 
     @property
@@ -86,11 +88,18 @@ class AppProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=self._limit_files if self.max_file_bytes else None,
         )
         log.close()
         if wait:
             self.wait_ready(timeout)
         return self
+
+    def _limit_files(self) -> None:
+        import resource
+
+        assert self.max_file_bytes is not None
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.max_file_bytes, self.max_file_bytes))
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot import ids
 from bot.blocks.common import Block, actions, button, context, escape, section
@@ -148,8 +148,9 @@ def deliver_export(
         client.files_upload_v2(
             file_uploads=uploads, channel=channel, initial_comment=f"Files for export {summary.number} of #{letter_id}."
         )
-    except SlackApiError as error:
-        code = slack_error(error)
+    except (SlackApiError, SlackRequestError, OSError) as error:
+        # The upload URL step is plain HTTP: its failures arrive as urllib errors, not SlackApiError.
+        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
         log.warning("export upload failed: %s", code)
         send_dm(
             client,

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 POSTING_LEASE = timedelta(minutes=2)
 REFRESH_LEASE = timedelta(seconds=30)
 MIN_REFRESH_INTERVAL = timedelta(seconds=3)
+SERVER_ERROR_BACKOFF = timedelta(seconds=3)
 # chat.update is Tier 3 (about 50 a minute per workspace); stay under it across all posts.
 UPDATES_PER_MINUTE_BUDGET = 40
 # Closed letters keep their posts current for a while (late withdrawals, merges), then stop polling.
@@ -287,7 +288,7 @@ def _refresh_failed(runtime: Runtime, post_id: int, error: SlackApiError, now: d
         values["status"] = "removed"
     else:
         # Slack's 5xx or an unexpected error: try again a little later; the count will catch up.
-        values["refresh_not_before"] = now + timedelta(seconds=10)
+        values["refresh_not_before"] = now + SERVER_ERROR_BACKOFF
     log.warning("chat.update of post %s failed: %s", post_id, code)
 
     def work(session: Session) -> None:
