@@ -39,6 +39,14 @@ def settings_or_exit(*, require_signing_secret: bool = True) -> Settings:
         fail(f"configuration error: {error}")
 
 
+def secrets_of(settings: Settings) -> list[str]:
+    """Values the logs must never show."""
+    values = [settings.bot_token, settings.signing_secret, settings.app_token]
+    if settings.oauth is not None:
+        values += [settings.oauth.client_secret, settings.oauth.state_secret]
+    return [value for value in values if value]
+
+
 def open_database(settings: Settings) -> Database:
     from db.migrate import upgrade
 
@@ -97,12 +105,21 @@ def start(mode: str) -> None:
             "configuration error: SLACK_APP_TOKEN is not set, and Socket Mode needs it. Create an app-level token "
             "with connections:write under Basic Information, or run `python -m bot web` for HTTP."
         )
-    if settings.oauth is not None:
-        from bot.oauth import start_oauth
-
-        start_oauth(settings, mode)
-        return
     database = open_database(settings)
+    if settings.oauth is not None:
+        if mode == "socket":
+            fail(
+                "configuration error: SLACK_CLIENT_ID turns on multi-workspace installs, which need the HTTP server. "
+                "Run `python -m bot web`, or unset SLACK_CLIENT_ID for one workspace over Socket Mode."
+            )
+        log.info(
+            "multi-workspace mode: workspaces install the app at %s; database %s",
+            settings.oauth.install_url,
+            settings.database_label,
+        )
+        database.dispose()
+        run_web(settings, None)
+        return
     identity = check_slack(settings)
     log.info(
         "connected to workspace %s (%s) as bot user %s; database %s",
@@ -136,7 +153,7 @@ def run_socket(settings: Settings, identity: BotIdentity, database: Database) ->
         )
 
 
-def run_web(settings: Settings, identity: BotIdentity) -> None:
+def run_web(settings: Settings, identity: BotIdentity | None) -> None:
     from bot.server import GunicornServer, gunicorn_options
 
     def load_worker_app() -> Any:
@@ -148,11 +165,19 @@ def run_web(settings: Settings, identity: BotIdentity) -> None:
         from bot.scheduler import start_scheduler
         from bot.server import SignonWSGI
 
-        configure_logging(settings.log_level, [s for s in (settings.bot_token, settings.signing_secret) if s])
-        assert settings.bot_token is not None
+        configure_logging(settings.log_level, secrets_of(settings), json_lines=settings.log_json)
         database = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
-        runtime = Runtime(settings, database, SingleWorkspaceTokens(settings.bot_token, identity.team_id), identity)
-        app = build_app(runtime)
+        if identity is None:
+            from bot.oauth import InstallationTokens, oauth_settings
+
+            oauth, store = oauth_settings(settings, database)
+            runtime = Runtime(settings, database, InstallationTokens(store))
+            app = build_app(runtime, oauth_settings=oauth, installation_store=store)
+        else:
+            assert settings.bot_token is not None
+            tokens = SingleWorkspaceTokens(settings.bot_token, identity.team_id)
+            runtime = Runtime(settings, database, tokens, identity)
+            app = build_app(runtime)
         start_scheduler(runtime)
         return SignonWSGI(SlackRequestHandler(app), runtime)
 

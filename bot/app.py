@@ -12,7 +12,7 @@ from slack_bolt.authorization import AuthorizeResult
 
 from bot.listeners import register_listeners
 from bot.logsetup import request_id
-from bot.runtime import ContextPropagatingExecutor, Runtime
+from bot.runtime import ContextPropagatingExecutor, Runtime, make_client
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,14 @@ def build_app(runtime: Runtime, *, oauth_settings: Any = None, installation_stor
         "raise_error_for_unhandled_request": False,
     }
     if oauth_settings is not None:
-        app = App(oauth_settings=oauth_settings, installation_store=installation_store, **common)
-        app.client.base_url = settings.slack_api_url
-        app.client.retry_handlers = runtime.client().retry_handlers
+        # No token: Bolt gives each request a client with the installing workspace's token, and runs
+        # oauth.v2.access through this client, so every call still goes to SLACK_API_URL.
+        app = App(
+            client=make_client(settings, None),
+            oauth_settings=oauth_settings,
+            installation_store=installation_store,
+            **common,
+        )
     else:
         identity = runtime.identity
         assert identity is not None and settings.bot_token is not None

@@ -98,12 +98,33 @@ def gunicorn_options(port: int, workers: int, threads: int, log_level: str) -> d
     }
 
 
+def _not_found(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"Not Found"]
+
+
+def serve_health(runtime: Runtime, port: int, socket_connected: Callable[[], bool]) -> None:
+    """A /healthz endpoint for the Socket Mode process (HEALTH_PORT), in a daemon thread."""
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    health = SignonWSGI(_not_found, runtime, socket_connected)  # type: ignore[arg-type]
+    server = make_server("0.0.0.0", port, health, handler_class=QuietHandler)  # noqa: S104 (health checks come from outside)
+    threading.Thread(target=server.serve_forever, name="healthz", daemon=True).start()
+    log.info("health check on 0.0.0.0:%d/healthz", port)
+
+
 def run_socket_mode(app: Any, runtime: Runtime, app_token: str) -> None:
     """Connect over Socket Mode (apps.connections.open goes to SLACK_API_URL) and block."""
     handler = SocketModeHandler(app, app_token, web_client=runtime.client())
     stop = threading.Event()
     handler.connect()  # type: ignore[no-untyped-call]
     log.info("Socket Mode connected")
+    if runtime.settings.health_port:
+        serve_health(runtime, runtime.settings.health_port, handler.client.is_connected)
     try:
         stop.wait()
     except KeyboardInterrupt:

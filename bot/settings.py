@@ -63,6 +63,8 @@ class Settings:
     sqlite_synchronous: str
     poll_seconds: float
     digest_minutes: int
+    log_json: bool = False
+    health_port: int | None = None
     oauth: OAuthConfig | None = None
 
     @property
@@ -230,6 +232,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
     if log_level not in _LOG_LEVELS:
         raise ConfigError("LOG_LEVEL", f"is “{log_level}”", f"Use one of {', '.join(_LOG_LEVELS)}.")
 
+    log_format = (get("LOG_FORMAT") or "text").lower()
+    if log_format not in ("text", "json"):
+        raise ConfigError("LOG_FORMAT", f"is “{log_format}”", "Use text (the default) or json.")
+
     synchronous = (get("SQLITE_SYNCHRONOUS") or "FULL").upper()
     if synchronous not in ("FULL", "NORMAL"):
         raise ConfigError(
@@ -262,6 +268,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
         sqlite_synchronous=synchronous,
         poll_seconds=poll_seconds,
         digest_minutes=_int_setting(get, "SIGNON_DIGEST_MINUTES", 60, 1, 7 * 24 * 60),
+        log_json=log_format == "json",
+        health_port=_int_setting(get, "HEALTH_PORT", 0, 0, 65535) or None,
         oauth=oauth,
     )
 

@@ -111,20 +111,29 @@ def test_slack_failures_never_lose_a_sign_on(app: RunningApp, coalition: Coaliti
 
 
 def test_sign_ons_wait_out_a_long_writer_and_readers(app: RunningApp, coalition: Coalition) -> None:
-    """SQLite contention: other writers and long reads never surface "database is locked"."""
-    if TEST_DATABASE_URL:
-        pytest.skip("SQLite-specific locking")
+    """Contention: another writer holding the lock and long reads never surface "database is locked"."""
     letter_id = create_letter(app, coalition)
     people = [app.fake.add_user(name=f"busy{i}")["id"] for i in range(40)]
     app.fake.add_members(coalition.public, *people)
     with ThreadPoolExecutor(10) as pool:
         list(pool.map(lambda who: open_signon_from_post(app, who, letter_id, coalition.public), people))
-    path = make_url(app.database_url).database
-    assert path
     stop = threading.Event()
 
     def hog_writer() -> None:
-        # Another process-like writer holding the write lock for a second at a time (a long migration or merge).
+        # Another writer holding the lock for most of a second at a time (a long merge, a migration).
+        if TEST_DATABASE_URL:
+            import psycopg
+
+            url = make_url(app.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+            with psycopg.connect(url, autocommit=True) as connection:
+                while not stop.is_set():
+                    with connection.transaction():
+                        connection.execute("LOCK TABLE signatories IN SHARE ROW EXCLUSIVE MODE")
+                        time.sleep(0.8)
+                    time.sleep(0.3)
+            return
+        path = make_url(app.database_url).database
+        assert path
         connection = sqlite3.connect(path, timeout=30, isolation_level=None)
         while not stop.is_set():
             connection.execute("BEGIN IMMEDIATE")
