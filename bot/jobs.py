@@ -7,7 +7,7 @@ before any side effect, so any number of processes can run the jobs and every me
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from slack_sdk import WebClient
 from sqlalchemy import func, select, update
@@ -196,7 +196,7 @@ class Jobs:
 
     def signon_digests(self) -> None:
         now = utcnow()
-        every = timedelta(minutes=self.runtime.settings.digest_minutes)
+        every = self.runtime.settings.digest_interval
         with self.runtime.db.read() as session:
             letters = list(session.execute(select(Letter.id).where(Letter.status == LetterStatus.OPEN)).scalars())
         for letter_id in letters:

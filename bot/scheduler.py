@@ -42,11 +42,13 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         executors={"default": ThreadPoolExecutor(max_workers=5)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
     )
+    # Check for due digests often enough that one is never more than a quarter interval late.
+    digest_check = max(poll, min(30.0, runtime.settings.digest_interval.total_seconds() / 4))
     schedule = {
         "letters": (jobs.letters, poll),
         "posts": (jobs.refresh_posts, max(1.0, poll / 2)),
         "reminders": (jobs.reminders, poll),
-        "signon_digests": (jobs.signon_digests, 30.0),
+        "signon_digests": (jobs.signon_digests, digest_check),
     }
     for name, (work, seconds) in schedule.items():
         scheduler.add_job(

@@ -62,7 +62,7 @@ class Settings:
     web_threads: int
     sqlite_synchronous: str
     poll_seconds: float
-    digest_minutes: int
+    digest_interval: timedelta
     log_json: bool = False
     health_port: int | None = None
     oauth: OAuthConfig | None = None
@@ -232,6 +232,11 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
     if log_level not in _LOG_LEVELS:
         raise ConfigError("LOG_LEVEL", f"is “{log_level}”", f"Use one of {', '.join(_LOG_LEVELS)}.")
 
+    try:
+        digest_interval = parse_duration(get("SIGNON_DIGEST_INTERVAL") or "1h")
+    except ValueError as error:
+        raise ConfigError("SIGNON_DIGEST_INTERVAL", f"is invalid: {error}", "Use a duration like 1h or 30m.") from None
+
     log_format = (get("LOG_FORMAT") or "text").lower()
     if log_format not in ("text", "json"):
         raise ConfigError("LOG_FORMAT", f"is “{log_format}”", "Use text (the default) or json.")
@@ -267,7 +272,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
         web_threads=_int_setting(get, "WEB_THREADS", 16, 1, 256),
         sqlite_synchronous=synchronous,
         poll_seconds=poll_seconds,
-        digest_minutes=_int_setting(get, "SIGNON_DIGEST_MINUTES", 60, 1, 7 * 24 * 60),
+        digest_interval=digest_interval,
         log_json=log_format == "json",
         health_port=_int_setting(get, "HEALTH_PORT", 0, 0, 65535) or None,
         oauth=oauth,

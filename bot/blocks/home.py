@@ -39,6 +39,8 @@ class CoordinatorLetter:
     letter: LetterView
     new_today: int
     duplicates: Sequence[tuple[Signatory, Signatory]] = field(default_factory=list)
+    # The newest signatories (id, organization), each with a Remove button.
+    recent: Sequence[tuple[int, str]] = ()
 
 
 def home_view(member_letters: Sequence[MemberLetter], managed: Sequence[CoordinatorLetter]) -> dict[str, Any]:
@@ -101,6 +103,27 @@ def home_view(member_letters: Sequence[MemberLetter], managed: Sequence[Coordina
         else:
             controls.append(button("Reopen", ids.REOPEN_LETTER, str(letter.id)))
         blocks.append(actions(*controls, block_id=f"home_manage_{letter.id}"))
+        for signatory_id, org_name in item.recent[:5]:
+            if len(blocks) > HOME_BLOCKS_MAX - 6:
+                break
+            blocks.append(
+                {
+                    "type": "section",
+                    "block_id": f"home_signatory_{signatory_id}",
+                    "text": plain(org_name[:2900], emoji=False),
+                    "accessory": button(
+                        "Remove",
+                        ids.REMOVE_SIGNATORY,
+                        str(signatory_id),
+                        confirm=confirm_dialog(
+                            "Remove signatory?",
+                            f"Take {org_name[:200]} off “{letter.title[:100]}”?",
+                            "Remove",
+                            danger=True,
+                        ),
+                    ),
+                }
+            )
         if item.duplicates:
             blocks.append(context(f":mag: {len(item.duplicates)} possible duplicate(s) to review"))
             for new, existing in item.duplicates[:3]:

@@ -74,9 +74,14 @@ class SignOnContext:
             signatory_id = int(data["sig"]) if data.get("sig") is not None else None
             channel = data.get("c")
             source = str(data.get("s") or "slash_command")
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OverflowError):
             return None
-        return SignOnContext(letter_id, source[:24], channel if isinstance(channel, str) else None, signatory_id)
+        # Ids beyond what the database stores, and a channel that is no Slack id, come from a crafted form.
+        if not 0 < letter_id < 2**31 or (signatory_id is not None and not 0 < signatory_id < 2**31):
+            return None
+        if not (isinstance(channel, str) and 0 < len(channel) <= 32 and channel.isascii() and channel.isalnum()):
+            channel = None
+        return SignOnContext(letter_id, source[:24], channel, signatory_id)
 
 
 def loading_modal(title: str = "Sign on") -> dict[str, Any]:

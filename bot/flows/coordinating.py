@@ -183,13 +183,27 @@ def post_report_text(letter_id: int, title: str, report: posts.PostReport) -> st
 # ---------------------------------------------------------------------------------------------------
 
 
-def pick_letter(runtime: Runtime, team_id: str, user_id: str, channel_id: str | None, reference: str) -> list[Letter]:
-    """The letter a coordinator command is about: named, posted in this channel, or their newest."""
+def pick_letter(
+    runtime: Runtime,
+    team_id: str,
+    user_id: str,
+    channel_id: str | None,
+    reference: str,
+    *,
+    newest_in_channel: bool = False,
+) -> list[Letter]:
+    """The letter a coordinator command is about: named, posted in this channel, or their newest.
+
+    ``newest_in_channel``: in a channel, the letter posted there most recently, open or closed (export);
+    otherwise the one open letter there, or a choice when several are open.
+    """
     with runtime.db.read() as session:
         if reference:
             return letter_service.find_letters(session, team_id, reference)
         if channel_id:
             here = letter_service.letters_posted_in(session, team_id, channel_id, open_only=False)
+            if here and newest_in_channel:
+                return here[:1]
             if here:
                 open_here = [letter for letter in here if letter.status == LetterStatus.OPEN]
                 return open_here[:1] if len(open_here) == 1 else (open_here or here[:1])

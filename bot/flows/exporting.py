@@ -43,7 +43,7 @@ def export_command(
 ) -> None:
     user_id = command["user_id"]
     reference, fmt, changes = parse_export_args(rest)
-    found = pick_letter(runtime, team_id, user_id, command.get("channel_id"), reference)
+    found = pick_letter(runtime, team_id, user_id, command.get("channel_id"), reference, newest_in_channel=True)
     if not found:
         if not coordinators.is_coordinator(runtime, client, user_id):
             ack(text=refusal(runtime, "export signatories"))
@@ -114,6 +114,11 @@ def deliver_export(
             text, blocks = changes_message(letter.title, summary, len(data.rows))
             send_dm(client, user_id, text, blocks)
             return True
+    if not data.rows:
+        # Slack refuses empty files; there is nothing to paste yet anyway.
+        text = f"No organizations have signed #{letter_id} {escape(data.title)} yet, so there is nothing to export."
+        send_dm(client, user_id, text, [section(text)])
+        return False
     summary = runtime.db.transaction(
         lambda session: export_service.take_snapshot(session, data, actor=user_id, now=utcnow())
     )

@@ -34,11 +34,13 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
             if letter.status != "open" and letter.updated_at < now - timedelta(days=30):
                 continue
             numbers = letter_service.stats(session, letter.id, recent=0, since=now - timedelta(days=1))
+            recent = letter_service.recent_signatories(session, letter.id, limit=5)
             managed.append(
                 CoordinatorLetter(
                     letter_service.letter_view(session, letter, recent=0),
                     numbers.new_since,
                     signons.pending_duplicates(session, letter.id),
+                    recent,
                 )
             )
         view = home_view(member, managed)

@@ -528,6 +528,16 @@ def letter_view(session: Session, letter: Letter, *, recent: int = 5) -> LetterV
     )
 
 
+def recent_signatories(session: Session, letter_id: int, *, limit: int = 5) -> list[tuple[int, str]]:
+    rows = session.execute(
+        select(Signatory.id, Signatory.org_name)
+        .where(Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.ACTIVE)
+        .order_by(Signatory.signed_at.desc(), Signatory.id.desc())
+        .limit(limit)
+    )
+    return [(row_id, name) for row_id, name in rows]
+
+
 @dataclass(frozen=True)
 class LetterStats:
     count: int

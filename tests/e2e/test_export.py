@@ -168,3 +168,12 @@ def test_export_from_the_command_line(app: RunningApp, coalition: Coalition, tmp
     assert [row[0] for row in rows[1:]][:3] == ["National Immigration Law Center", "UnidosUS", "'+1 for Equality"]
     missing = run_cli(["export", "--letter", "999", "--format", "csv"], {"DATABASE_URL": app.database_url})
     assert missing.returncode == 2 and "there is no letter 999" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_export_with_no_signatories_says_so(app: RunningApp, coalition: Coalition) -> None:
+    letter_id = create_letter(app, coalition)
+    app.driver.slash_command(coalition.coordinator, "/signon", f"export {letter_id}", channel_id=coalition.public)
+    told = app.fake.wait_until(
+        lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "nothing to export" in message_text(m)]
+    )
+    assert told and not app.fake.calls("files.getUploadURLExternal")

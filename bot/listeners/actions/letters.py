@@ -12,11 +12,11 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.common import escape
-from bot.flows import coordinating, exporting, home
+from bot.flows import coordinating, exporting, home, signing
 from bot.listeners.values import action_value, ints
 from bot.runtime import Runtime
 from bot.services import coordinators, signons
-from bot.services.signons import Actor, Merged
+from bot.services.signons import Actor, Merged, Withdrawn
 from bot.timeutil import utcnow
 from db.models import Signatory
 
@@ -140,6 +140,35 @@ def register(app: App, runtime: Runtime) -> None:
             lambda s: signons.dismiss_duplicate(s, signatory_id=parsed[0], actor=Actor(user_id), now=utcnow())
         )
         _tell(respond, body, client, "Marked as different organizations.")
+        home.publish(runtime, client, user_id, context.team_id or "")
+
+    @app.action(ids.REMOVE_SIGNATORY)
+    def remove_signatory(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
+        ack()
+        parsed = ints(action_value(body), 1)
+        if parsed is None:
+            return
+        with runtime.db.read() as session:
+            signatory = session.get(Signatory, parsed[0])
+            letter_id = signatory.letter_id if signatory else None
+        user_id = body["user"]["id"]
+        if letter_id is None or not coordinators.can_manage(runtime, client, user_id, letter_id):
+            _tell(respond, body, client, coordinating.refusal(runtime, "remove signatories", letter_id=letter_id))
+            return
+        outcome = signing.withdraw_signature(
+            runtime, client, user_id, parsed[0], context.team_id or "", reason="removed"
+        )
+        if isinstance(outcome, Withdrawn):
+            _tell(
+                respond,
+                body,
+                client,
+                f":wastebasket: Removed {escape(outcome.org_name)} from “{escape(outcome.letter_title)}”.",
+            )
+        else:
+            _tell(respond, body, client, signing.withdrawal_text(outcome))
         home.publish(runtime, client, user_id, context.team_id or "")
 
     @app.action(ids.HOME_REFRESH)
