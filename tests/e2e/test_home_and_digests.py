@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 import time
+import urllib.parse
 
 from sqlalchemy import make_url
 
@@ -76,25 +77,34 @@ def test_coordinator_home_reviews_and_removes(app: RunningApp, coalition: Coalit
     response = app.driver.send_raw(
         (
             "payload="
-            + json.dumps(
-                {
-                    "type": "block_actions",
-                    "user": {"id": coalition.members[0], "team_id": "T0HOME"},
-                    "team": {"id": "T0HOME"},
-                    "api_app_id": app.fake.app_id,
-                    "trigger_id": "1.2.abc",
-                    "container": {"type": "view", "view_id": view["id"]},
-                    "view": {"id": view["id"], "type": "home"},
-                    "actions": [
-                        {
-                            "action_id": "remove_signatory",
-                            "block_id": "x",
-                            "type": "button",
-                            "value": str(by_name["Real Org"]),
-                            "action_ts": "1",
-                        }
-                    ],
-                }
+            + urllib.parse.quote(
+                json.dumps(
+                    {
+                        "type": "block_actions",
+                        "user": {"id": coalition.members[0], "team_id": "T0HOME"},
+                        "team": {"id": "T0HOME"},
+                        "api_app_id": app.fake.app_id,
+                        "trigger_id": "1.2.abc",
+                        "container": {"type": "view", "view_id": view["id"]},
+                        "view": {
+                            "id": view["id"],
+                            "type": "home",
+                            "callback_id": "",
+                            "private_metadata": "",
+                            "state": {"values": {}},
+                            "team_id": "T0HOME",
+                        },
+                        "actions": [
+                            {
+                                "action_id": "remove_signatory",
+                                "block_id": "x",
+                                "type": "button",
+                                "value": str(by_name["Real Org"]),
+                                "action_ts": "1",
+                            }
+                        ],
+                    }
+                )
             )
         ).encode(),
         "application/x-www-form-urlencoded",
