@@ -16,6 +16,7 @@ from bot.flows import coordinating, exporting, home, signing
 from bot.listeners.values import action_value, ints
 from bot.runtime import Runtime
 from bot.services import coordinators, signons
+from bot.services import letters as letter_service
 from bot.services.signons import Actor, Merged, Withdrawn
 from bot.timeutil import utcnow
 from db.models import Signatory
@@ -29,27 +30,53 @@ def _tell(respond: Respond, body: dict[str, Any], client: WebClient, text: str) 
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def letter_for_coordinator(body: dict[str, Any], client: WebClient, respond: Respond, action: str) -> int | None:
+    def managed_letter(
+        body: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+        letter_id: int | None,
+        action: str,
+    ) -> int | None:
+        """The letter, if it exists in this workspace and the person pressing may manage it (else a refusal)."""
+        with runtime.db.read() as session:
+            letter = letter_service.get_letter(session, letter_id, context.team_id) if letter_id else None
+        if letter is None:
+            return None
+        if not coordinators.can_manage(runtime, client, body["user"]["id"], letter.id):
+            _tell(respond, body, client, coordinating.refusal(runtime, action, letter_id=letter.id))
+            return None
+        return letter.id
+
+    def letter_for_coordinator(
+        body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext, action: str
+    ) -> int | None:
         parsed = ints(action_value(body).split(":")[0], 1)
+        return managed_letter(body, client, respond, context, parsed[0] if parsed else None, action)
+
+    def signatories_for_coordinator(
+        body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext, count: int, action: str
+    ) -> tuple[int, ...] | None:
+        """Signatory ids from a button value, if the first one's letter is one the person may manage."""
+        parsed = ints(action_value(body), count)
         if parsed is None:
             return None
-        letter_id = parsed[0]
-        if not coordinators.can_manage(runtime, client, body["user"]["id"], letter_id):
-            _tell(respond, body, client, coordinating.refusal(runtime, action, letter_id=letter_id))
-            return None
-        return letter_id
+        with runtime.db.read() as session:
+            signatory = session.get(Signatory, parsed[0])
+            letter_id = signatory.letter_id if signatory else None
+        return parsed if managed_letter(body, client, respond, context, letter_id, action) else None
 
     @app.action(ids.EDIT_LETTER)
-    def edit_letter(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def edit_letter(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         ack()
-        letter_id = letter_for_coordinator(body, client, respond, "edit this letter")
+        letter_id = letter_for_coordinator(body, client, respond, context, "edit this letter")
         if letter_id is not None:
             coordinating.open_edit_modal(runtime, client, body["trigger_id"], body["user"]["id"], letter_id)
 
     @app.action(ids.CLOSE_LETTER)
     def close_letter(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         ack()
-        letter_id = letter_for_coordinator(body, client, respond, "close this letter")
+        letter_id = letter_for_coordinator(body, client, respond, context, "close this letter")
         if letter_id is not None:
             _tell(respond, body, client, coordinating.close(runtime, body["user"]["id"], letter_id))
             home.publish(runtime, client, body["user"]["id"], context.team_id or "")
@@ -59,7 +86,7 @@ def register(app: App, runtime: Runtime) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        letter_id = letter_for_coordinator(body, client, respond, "reopen this letter")
+        letter_id = letter_for_coordinator(body, client, respond, context, "reopen this letter")
         if letter_id is not None:
             coordinating.start_reopen(
                 runtime,
@@ -72,9 +99,11 @@ def register(app: App, runtime: Runtime) -> None:
             home.publish(runtime, client, body["user"]["id"], context.team_id or "")
 
     @app.action(ids.EXPORT_LETTER)
-    def export_letter(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def export_letter(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
-        letter_id = letter_for_coordinator(body, client, respond, "export signatories")
+        letter_id = letter_for_coordinator(body, client, respond, context, "export signatories")
         if letter_id is None:
             return
         fmt = action_value(body).partition(":")[2] or "all"
@@ -91,18 +120,10 @@ def register(app: App, runtime: Runtime) -> None:
     @app.action(ids.REVIEW_MERGE)
     def review_merge(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         ack()
-        parsed = ints(action_value(body), 2)
+        parsed = signatories_for_coordinator(body, client, respond, context, 2, "merge organizations")
         if parsed is None:
             return
-        with runtime.db.read() as session:
-            source = session.get(Signatory, parsed[0])
-            letter_id = source.letter_id if source else None
-        if letter_id is None:
-            return
         user_id = body["user"]["id"]
-        if not coordinators.can_manage(runtime, client, user_id, letter_id):
-            _tell(respond, body, client, coordinating.refusal(runtime, "merge organizations", letter_id=letter_id))
-            return
         outcome = runtime.db.transaction(
             lambda s: signons.merge(
                 s, source_id=parsed[0], target_id=parsed[1], actor=Actor(user_id), now=utcnow(), is_coordinator=True
@@ -124,18 +145,10 @@ def register(app: App, runtime: Runtime) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        parsed = ints(action_value(body), 1)
+        parsed = signatories_for_coordinator(body, client, respond, context, 1, "review duplicates")
         if parsed is None:
             return
-        with runtime.db.read() as session:
-            signatory = session.get(Signatory, parsed[0])
-            letter_id = signatory.letter_id if signatory else None
-        if letter_id is None:
-            return
         user_id = body["user"]["id"]
-        if not coordinators.can_manage(runtime, client, user_id, letter_id):
-            _tell(respond, body, client, coordinating.refusal(runtime, "review duplicates", letter_id=letter_id))
-            return
         runtime.db.transaction(
             lambda s: signons.dismiss_duplicate(s, signatory_id=parsed[0], actor=Actor(user_id), now=utcnow())
         )
@@ -147,16 +160,10 @@ def register(app: App, runtime: Runtime) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        parsed = ints(action_value(body), 1)
+        parsed = signatories_for_coordinator(body, client, respond, context, 1, "remove signatories")
         if parsed is None:
             return
-        with runtime.db.read() as session:
-            signatory = session.get(Signatory, parsed[0])
-            letter_id = signatory.letter_id if signatory else None
         user_id = body["user"]["id"]
-        if letter_id is None or not coordinators.can_manage(runtime, client, user_id, letter_id):
-            _tell(respond, body, client, coordinating.refusal(runtime, "remove signatories", letter_id=letter_id))
-            return
         outcome = signing.withdraw_signature(
             runtime, client, user_id, parsed[0], context.team_id or "", reason="removed"
         )
