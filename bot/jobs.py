@@ -7,7 +7,7 @@ before any side effect, so any number of processes can run the jobs and every me
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy import func, select, update
@@ -24,6 +24,9 @@ from bot.timeutil import utcnow
 from db.models import Letter, LetterStatus, ReminderRun, Signatory, SignatoryStatus
 
 log = logging.getLogger(__name__)
+
+# Posts still pending this long after their letter was saved were left behind by a process that stopped.
+LEFT_BEHIND_AFTER = timedelta(seconds=30)
 
 
 class Jobs:
@@ -45,7 +48,9 @@ class Jobs:
         self.announce_closed_letters(now)
         posts.recover_stuck_posts(self.runtime, now)
         for team_id in self.runtime.tokens.teams():
-            posts.deliver_pending_posts(self.runtime, self.client(team_id))
+            posts.deliver_pending_posts(
+                self.runtime, self.client(team_id), team_id=team_id, created_before=now - LEFT_BEHIND_AFTER
+            )
         self.send_reconfirmations()
 
     def close_due_letters(self, now: datetime) -> None:

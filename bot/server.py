@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
@@ -11,6 +12,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request.internals import parse_body
 from sqlalchemy import text
 
 from bot.runtime import Runtime
@@ -28,6 +30,76 @@ def database_ok(runtime: Runtime) -> bool:
     except Exception:
         log.warning("health check: database unreachable", exc_info=True)
         return False
+
+
+# Interaction payloads that always name the person and carry a trigger (slack-platform.md §2.7).
+_TRIGGERED = {"block_actions", "view_submission", "shortcut", "message_action"}
+_INTERACTIVE = _TRIGGERED | {"view_closed", "block_suggestion", "interactive_message", "dialog_submission"}
+
+
+def _slack_id(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 32
+
+
+def slack_shaped(raw: bytes, content_type: str | None) -> bool:
+    """Whether a request body has the envelope every request from Slack has (§2.1, §2.6, §2.7).
+
+    Slack never sends anything else, but Bolt parses a body before verifying its signature and indexes the
+    envelope without checks (``view["type"]``, ``actions[0]["action_id"]``…), so a malformed body would be a
+    500 and a stack trace; it is answered 400 instead, before Bolt sees it.
+    """
+    try:
+        body = parse_body(raw.decode("utf-8"), content_type)
+    except ValueError:  # not UTF-8, or not JSON
+        return False
+    if not isinstance(body, dict):
+        return False
+    if "command" in body:  # a slash command: form fields, always strings
+        return _slack_id(body.get("user_id")) and "trigger_id" in body
+    kind = body.get("type")
+    for key in ("team", "enterprise"):
+        value = body.get(key)
+        if not (value is None or isinstance(value, str) or (isinstance(value, dict) and _str_or_none(value, "id"))):
+            return False
+    for key in ("container", "channel", "message", "state"):
+        if body.get(key) is not None and not isinstance(body[key], dict):
+            return False
+    for key in ("type", "team_id", "user_id", "enterprise_id", "api_app_id", "trigger_id"):
+        if not _str_or_none(body, key):
+            return False
+    user = body.get("user")
+    if (user is not None or kind in _INTERACTIVE) and not (isinstance(user, dict) and _slack_id(user.get("id"))):
+        return False
+    if kind in _TRIGGERED and not isinstance(body.get("trigger_id"), str):
+        return False
+    url = body.get("response_url")
+    if url is not None and not (isinstance(url, str) and url.startswith(("https://", "http://"))):
+        return False
+    view = body.get("view")
+    if "view" in body or kind in ("view_submission", "view_closed"):
+        if not (isinstance(view, dict) and all(isinstance(view.get(k), str) for k in ("id", "callback_id"))):
+            return False
+        if view.get("type") not in ("modal", "home"):  # the only views signon opens
+            return False
+        if not (_str_or_none(view, "private_metadata") and isinstance(view.get("state") or {}, dict)):
+            return False
+    actions = body.get("actions")
+    if "actions" in body or kind == "block_actions":
+        if not (isinstance(actions, list) and actions):
+            return False
+        if not all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions):
+            return False
+    event = body.get("event")
+    if event is not None and not (isinstance(event, dict) and isinstance(event.get("type"), str)):
+        return False
+    authorizations = body.get("authorizations")
+    return authorizations is None or (
+        isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)
+    )
+
+
+def _str_or_none(mapping: dict[str, Any], key: str) -> bool:
+    return mapping.get(key) is None or isinstance(mapping[key], str)
 
 
 class SignonWSGI:
@@ -56,6 +128,16 @@ class SignonWSGI:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
             )
             return [payload]
+        if environ.get("REQUEST_METHOD") == "POST":
+            raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(raw)
+            if not slack_shaped(raw, (environ.get("CONTENT_TYPE") or "").split(";")[0] or None):
+                log.warning("refused a malformed request to %s (%d bytes)", environ.get("PATH_INFO"), len(raw))
+                payload = b'{"error": "malformed request"}'
+                start_response(
+                    "400 Bad Request", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+                )
+                return [payload]
         return self.slack_handler(environ, start_response)
 
 

@@ -153,10 +153,14 @@ def picked_letter(runtime: Runtime, client: WebClient, body: dict[str, Any], tea
     """The member chose a letter in the picker: replace the picker with that letter's form."""
     view = body.get("view") or {}
     action = (body.get("actions") or [{}])[0]
+    option = action.get("selected_option")
     try:
-        letter_id = int(str((action.get("selected_option") or {}).get("value")))
+        letter_id = int(str(option.get("value") if isinstance(option, dict) else ""))
         meta = json.loads(view.get("private_metadata") or "{}")
     except (TypeError, ValueError):
+        return
+    # A crafted payload: an id the database cannot hold, metadata that is no object, no view to update.
+    if not 0 < letter_id < 2**31 or not isinstance(meta, dict) or not isinstance(view.get("id"), str):
         return
     with runtime.db.read() as session:
         letter = letter_service.get_letter(session, letter_id, team_id)

@@ -113,15 +113,32 @@ def _finish_post(
     runtime.db.transaction(work)
 
 
-def deliver_pending_posts(runtime: Runtime, client: WebClient, letter_id: int | None = None) -> PostReport:
-    """Post every pending (letter, channel) message this process manages to claim."""
+def deliver_pending_posts(
+    runtime: Runtime,
+    client: WebClient,
+    letter_id: int | None = None,
+    *,
+    team_id: str | None = None,
+    created_before: datetime | None = None,
+) -> PostReport:
+    """Post every pending (letter, channel) message this process manages to claim.
+
+    The flow that created the posts delivers them at once and reports to the coordinator; the background
+    job passes ``created_before`` so it only picks up posts that flow left behind (its process died).
+    """
     report = PostReport()
     with runtime.db.read() as session:
-        query = select(ChannelPost.id, ChannelPost.letter_id, ChannelPost.channel_id).where(
-            ChannelPost.status == "pending"
+        query = (
+            select(ChannelPost.id, ChannelPost.letter_id, ChannelPost.channel_id)
+            .join(Letter, Letter.id == ChannelPost.letter_id)
+            .where(ChannelPost.status == "pending")
         )
         if letter_id is not None:
             query = query.where(ChannelPost.letter_id == letter_id)
+        if team_id is not None:
+            query = query.where(Letter.team_id == team_id)
+        if created_before is not None:
+            query = query.where(ChannelPost.created_at < created_before)
         pending = list(session.execute(query.order_by(ChannelPost.id)))
     for post_id, post_letter_id, channel_id in pending:
         if not _claim_post(runtime, post_id, utcnow()):

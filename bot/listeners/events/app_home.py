@@ -17,6 +17,7 @@ from bot.runtime import Runtime
 def register(app: App, runtime: Runtime) -> None:
     @app.event("app_home_opened")
     def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if event.get("tab", "home") != "home":
+        user_id = event.get("user")
+        if event.get("tab", "home") != "home" or not isinstance(user_id, str):
             return
-        home.publish(runtime, client, event["user"], context.team_id or "")
+        home.publish(runtime, client, user_id, context.team_id or "")
