@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.blocks import reminders as reminder_blocks
+from bot.blocks.letters import letter_post
 from bot.flows.exporting import deliver_export
 from bot.runtime import Runtime
 from bot.services import letters as letter_service
@@ -49,7 +50,7 @@ class Jobs:
         posts.recover_stuck_posts(self.runtime, now)
         for team_id in self.runtime.tokens.teams():
             posts.deliver_pending_posts(
-                self.runtime, self.client(team_id), team_id=team_id, created_before=now - LEFT_BEHIND_AFTER
+                self.runtime, self.client(team_id), letter_post, team_id=team_id, created_before=now - LEFT_BEHIND_AFTER
             )
         self.send_reconfirmations()
 
@@ -162,7 +163,7 @@ class Jobs:
     # -- posts --------------------------------------------------------------------------------------
 
     def refresh_posts(self) -> None:
-        posts.refresh_posts(self.runtime, self.background_client)
+        posts.refresh_posts(self.runtime, self.background_client, letter_post)
 
     # -- reminders ----------------------------------------------------------------------------------
 
@@ -179,7 +180,7 @@ class Jobs:
                     ).scalar_one()
                 reminders.plan_run(self.runtime, self.client(letter_team), run_id, now)
         reminders.sweep_stale_claims(self.runtime, now)
-        reminders.send_due(self.runtime, self.background_client)
+        reminders.send_due(self.runtime, self.background_client, reminder_blocks.reminder_message)
         for digest in reminders.finished_runs(self.runtime, utcnow()):
             with self.runtime.db.read() as session:
                 team_id = session.get(Letter, digest.letter_id).team_id  # type: ignore[union-attr]

@@ -155,7 +155,7 @@ def submit_new(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClie
         ),
     )
     posts.add_pending_posts(runtime, letter_id, list(draft.channels), user_id, now)
-    report = posts.deliver_pending_posts(runtime, client, letter_id)
+    report = posts.deliver_pending_posts(runtime, client, letter_blocks.letter_post, letter_id)
     text = post_report_text(letter_id, draft.title, report)
     update_view(client, OpenedView(view["id"], None), message_modal("Letter posted", text))
     send_dm(client, user_id, text, [section(text)])
@@ -357,7 +357,7 @@ def submit_edit(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebCli
         lines.append("The deadline changed; reminders follow the new deadline.")
     if result.channels_added:
         posts.add_pending_posts(runtime, letter_id, result.channels_added, user_id, now)
-        report = posts.deliver_pending_posts(runtime, client, letter_id)
+        report = posts.deliver_pending_posts(runtime, client, letter_blocks.letter_post, letter_id)
         lines.append(post_report_text(letter_id, draft.title, report))
     text = "\n".join(lines)
     send_dm(client, user_id, text, [section(text)])

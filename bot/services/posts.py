@@ -16,21 +16,25 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.blocks.letters import letter_post
 from bot.runtime import Runtime
 from bot.services import letters as letter_service
 from bot.services.dialect import changed, insert
+from bot.services.letters import LetterView
 from bot.slackio import slack_error
 from bot.timeutil import utcnow
 from db.models import ChannelPost, Letter, LetterStatus, Signatory, SignatoryStatus
 
 log = logging.getLogger(__name__)
+
+#: Turns a letter into the (fallback text, blocks) of its channel message; bot.blocks.letters.letter_post.
+RenderPost = Callable[[LetterView], tuple[str, list[dict[str, Any]]]]
 
 POSTING_LEASE = timedelta(minutes=2)
 REFRESH_LEASE = timedelta(seconds=30)
@@ -116,6 +120,7 @@ def _finish_post(
 def deliver_pending_posts(
     runtime: Runtime,
     client: WebClient,
+    render: RenderPost,
     letter_id: int | None = None,
     *,
     team_id: str | None = None,
@@ -149,7 +154,7 @@ def deliver_pending_posts(
                 continue
             view = letter_service.letter_view(session, letter)
             state = current_state(session, letter)
-        text, blocks = letter_post(view)
+        text, blocks = render(view)
         try:
             response = _post_or_join(client, channel_id, text, blocks, report)
         except SlackApiError as error:
@@ -214,7 +219,9 @@ def current_state(session: Session, letter: Letter) -> str:
     return f"{letter.status}|{letter.updated_at.isoformat()}|{count}|{stamp}"[:200]
 
 
-def refresh_posts(runtime: Runtime, client_for: Callable[[str], WebClient], now: datetime | None = None) -> int:
+def refresh_posts(
+    runtime: Runtime, client_for: Callable[[str], WebClient], render: RenderPost, now: datetime | None = None
+) -> int:
     """Update posts whose letter changed since they were rendered. Returns how many were updated."""
     now = now or utcnow()
     with runtime.db.read() as session:
@@ -254,7 +261,7 @@ def refresh_posts(runtime: Runtime, client_for: Callable[[str], WebClient], now:
             view = letter_service.letter_view(session, current)
             state = current_state(session, current)
             ts = row.ts
-        text, blocks = letter_post(view)
+        text, blocks = render(view)
         client = client_for(team_id)
         try:
             client.chat_update(channel=channel_id, ts=ts, text=text, blocks=blocks)

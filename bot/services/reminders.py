@@ -18,13 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as clock_time
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.blocks.reminders import reminder_message
 from bot.runtime import Runtime
 from bot.services import audit
 from bot.services import letters as letter_service
@@ -47,6 +47,9 @@ from db.models import (
 )
 
 log = logging.getLogger(__name__)
+
+#: Turns a letter and the current time into a reminder DM; bot.blocks.reminders.reminder_message.
+RenderReminder = Callable[[letter_service.LetterView, datetime], tuple[str, list[dict[str, Any]]]]
 
 PLANNING_LEASE = timedelta(minutes=5)
 # A claim older than this belongs to a process that died mid-send.
@@ -391,7 +394,9 @@ def _mark(runtime: Runtime, delivery_id: int, status: str, **values: object) -> 
     )
 
 
-def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: RateGate, delivery_id: int) -> str:
+def _send_one(
+    runtime: Runtime, client_for: Callable[[str], WebClient], render: RenderReminder, gate: RateGate, delivery_id: int
+) -> str:
     with runtime.db.read() as session:
         delivery = session.get(ReminderDelivery, delivery_id)
         if delivery is None:
@@ -411,7 +416,7 @@ def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: Ra
             return "skipped"
         view = letter_service.letter_view(session, letter, recent=0)
         user_id, team_id = delivery.user_id, letter.team_id
-    text, blocks = reminder_message(view, now)
+    text, blocks = render(view, now)
     client = client_for(team_id)
     while True:
         gate.wait()
@@ -439,7 +444,9 @@ def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: Ra
         return "sent"
 
 
-def send_due(runtime: Runtime, client_for: Callable[[str], WebClient], now: datetime | None = None) -> int:
+def send_due(
+    runtime: Runtime, client_for: Callable[[str], WebClient], render: RenderReminder, now: datetime | None = None
+) -> int:
     """Send every due reminder this process can claim. Returns how many were sent.
 
     Each sending thread claims one delivery right before sending it, so a crash loses at most the
@@ -454,7 +461,7 @@ def send_due(runtime: Runtime, client_for: Callable[[str], WebClient], now: date
     def sender() -> int:
         sent = 0
         while claimed := _claim_deliveries(runtime, now or utcnow(), 1):
-            sent += _send_one(runtime, client_for, gate, claimed[0]) == "sent"
+            sent += _send_one(runtime, client_for, render, gate, claimed[0]) == "sent"
         return sent
 
     with ThreadPoolExecutor(max_workers=SEND_WORKERS, thread_name_prefix="reminders") as pool:
