@@ -25,7 +25,9 @@ def build_app(runtime: Runtime, *, oauth_settings: Any = None, installation_stor
     executor = ContextPropagatingExecutor(max_workers=max(8, settings.web_threads), thread_name_prefix="listener")
     common: dict[str, Any] = {
         "signing_secret": settings.signing_secret or "",
-        "request_verification_enabled": not settings.socket_mode or settings.oauth is not None,
+        # Always on: Bolt skips it for Socket Mode envelopes itself, and `python -m bot web` with SLACK_APP_TOKEN
+        # also set (one .env for both Procfile processes) must not serve unsigned HTTP requests.
+        "request_verification_enabled": True,
         "listener_executor": executor,
         "process_before_response": False,
         "raise_error_for_unhandled_request": False,

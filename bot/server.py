@@ -13,6 +13,7 @@ from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import parse_body
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 
 from bot.runtime import Runtime
@@ -77,11 +78,13 @@ def slack_shaped(raw: bytes, content_type: str | None) -> bool:
         return False
     view = body.get("view")
     if "view" in body or kind in ("view_submission", "view_closed"):
-        if not (isinstance(view, dict) and all(isinstance(view.get(k), str) for k in ("id", "callback_id"))):
+        if not (isinstance(view, dict) and isinstance(view.get("id"), str) and _str_or_none(view, "callback_id")):
             return False
         if view.get("type") not in ("modal", "home"):  # the only views signon opens
             return False
         if not (_str_or_none(view, "private_metadata") and isinstance(view.get("state") or {}, dict)):
+            return False
+        if len(view.get("private_metadata") or "") > 3000:  # Slack's limit (§2.9): not a view signon opened
             return False
     actions = body.get("actions")
     if "actions" in body or kind == "block_actions":
@@ -131,11 +134,23 @@ class SignonWSGI:
         if environ.get("REQUEST_METHOD") == "POST":
             raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
             environ["wsgi.input"] = io.BytesIO(raw)
-            if not slack_shaped(raw, (environ.get("CONTENT_TYPE") or "").split(";")[0] or None):
-                log.warning("refused a malformed request to %s (%d bytes)", environ.get("PATH_INFO"), len(raw))
-                payload = b'{"error": "malformed request"}'
+            timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "0")
+            numeric = timestamp.isascii() and timestamp.isdigit()  # Bolt's check raises on anything else
+            if not numeric or not slack_shaped(raw, (environ.get("CONTENT_TYPE") or "").split(";")[0] or None):
+                # Unsigned: 401 as Bolt answers; signed by Slack yet malformed (never seen, but possible): 400.
+                verifier = SignatureVerifier(self.runtime.settings.signing_secret or "")
+                try:
+                    signed = numeric and verifier.is_valid(raw, timestamp, environ.get("HTTP_X_SLACK_SIGNATURE", ""))
+                except ValueError:  # not UTF-8: slack_sdk cannot even compute the signature
+                    signed = False
+                log.warning("refused %s request (%d bytes)", "a malformed" if signed else "an unsigned", len(raw))
+                status_line, payload = (
+                    ("400 Bad Request", b'{"error": "malformed request"}')
+                    if signed
+                    else ("401 Unauthorized", b'{"error": "invalid request"}')
+                )
                 start_response(
-                    "400 Bad Request", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+                    status_line, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
                 )
                 return [payload]
         return self.slack_handler(environ, start_response)

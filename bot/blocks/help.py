@@ -7,7 +7,7 @@ from bot.blocks.common import Block, context, escape, section
 MEMBER_USAGE = (
     "*Sign on to a coalition letter*\n"
     "• `/signon` — sign the open letter posted in this channel (or pick one)\n"
-    "• `/signon 12` or `/signon <words of the title>` — sign a particular letter\n"
+    "• `/signon 12` or `/signon &lt;words of the title&gt;` — sign a particular letter\n"
     "• `/signon list` — open letters, their deadlines and counts\n"
     "• `/signon status` — what your organization has signed\n"
     "• `/signon withdraw [letter]` — take your organization's signature off a letter"

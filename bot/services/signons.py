@@ -576,6 +576,10 @@ def merge(
         return LetterMissing(None)
     if not (is_coordinator or may_act_for(session, source, actor.user_id)):
         return NotAllowed("Only the person who signed, or a coordinator, can merge these.")
+    # A signer may only merge into the organization theirs was flagged as a possible duplicate of: merging into
+    # any other would make them one of its contacts, able to edit or withdraw it.
+    if not is_coordinator and source.possible_duplicate_of_id != target.id:
+        return NotAllowed("Only a coordinator can merge these two organizations.")
     if source.status == SignatoryStatus.MERGED:
         return Merged(source.org_name, target.id, target.org_name, target.letter_id)
     letter = session.get(Letter, source.letter_id)
