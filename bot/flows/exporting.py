@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot import ids
-from bot.blocks.common import Block, actions, button, context, escape, section
+from bot.blocks.common import Block, actions, button, context, escape, plain, section, truncate
 from bot.flows.coordinating import pick_letter, refusal
 from bot.runtime import Runtime
 from bot.services import coordinators
@@ -83,7 +83,8 @@ def channel_names(client: WebClient, channel_ids: set[str]) -> dict[str, str]:
     for channel_id in list(channel_ids)[:50]:
         try:
             names[channel_id] = str(client.conversations_info(channel=channel_id)["channel"]["name"])
-        except (SlackApiError, KeyError, TypeError):
+        except (SlackApiError, SlackRequestError, OSError, KeyError, TypeError):
+            # Names are a nicety in the CSV; the export goes out with channel ids instead.
             continue
     return names
 
@@ -183,9 +184,9 @@ def export_message(
         )
     ]
     if summary.added:
-        blocks.append(context(escape("New: " + ", ".join(summary.added))[:2900]))
+        blocks.append(context(plain(truncate("New: " + ", ".join(summary.added), 2000), emoji=False)))
     if summary.removed:
-        blocks.append(context(escape("No longer listed: " + ", ".join(summary.removed))[:2900]))
+        blocks.append(context(plain(truncate("No longer listed: " + ", ".join(summary.removed), 2000), emoji=False)))
     block_text = export_service.text_block(data)
     if show_block:
         if 0 < len(block_text) <= INLINE_BLOCK_CHARS:

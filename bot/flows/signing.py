@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot import ids, viewstate
 from bot.blocks import signon as signon_blocks
-from bot.blocks.common import escape
+from bot.blocks.common import context, escape, plain, section
 from bot.blocks.letters import read_letter_modal
 from bot.runtime import Runtime
 from bot.services import coordinators, signons
@@ -468,13 +468,12 @@ def withdrawal_text(outcome: Withdrawn | LetterClosed | NotAllowed | LetterMissi
 def notify_coordinators_of_withdrawal(runtime: Runtime, client: WebClient, outcome: Withdrawn, user_id: str) -> None:
     with runtime.db.read() as session:
         people = letter_service.letter_coordinators(session, outcome.letter_id)
-    text = (
-        f":information_source: <@{user_id}> withdrew *{escape(outcome.org_name)}* from "
-        f"“{escape(outcome.letter_title)}”."
-    )
+    text = f":information_source: <@{user_id}> withdrew an organization from “{escape(outcome.letter_title)}”:"
+    # The name goes in plain text: Slack has no way to escape *, _ or ~ in mrkdwn.
+    blocks = [section(text), context(plain(outcome.org_name, emoji=False))]
     for person in people:
         if person != user_id:
-            send_dm(client, person, text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+            send_dm(client, person, f"{text} {escape(outcome.org_name)}", blocks)
 
 
 def my_signatory_for_letter(runtime: Runtime, user_id: str, letter_id: int) -> Signatory | None:

@@ -65,9 +65,11 @@ def prepare_letter(app: RunningApp, coalition: Coalition) -> int:
 
 
 def exported_files(fake: FakeSlack, count: int) -> dict[str, bytes]:
-    files = fake.wait_until(
-        lambda: [f for f in fake.files() if f.get("completed")] if len(fake.files()) >= count else None
-    )
+    def done() -> list[dict[str, object]] | None:
+        completed = [f for f in fake.files() if f.get("completed")]
+        return completed if len(completed) >= count else None
+
+    files = fake.wait_until(done)
     return {f["filename"]: f["content"] for f in files}
 
 
