@@ -7,18 +7,22 @@ before any side effect, so any number of processes can run the jobs and every me
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackRequestError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.blocks import reminders as reminder_blocks
 from bot.blocks.letters import letter_post
 from bot.flows.exporting import deliver_export
+from bot.flows.signing import send_receipt
 from bot.runtime import Runtime
 from bot.services import letters as letter_service
 from bot.services import posts, reminders, signons
+from bot.services import receipts as receipt_service
 from bot.services.dialect import changed
 from bot.slackio import send_dm
 from bot.timeutil import utcnow
@@ -159,6 +163,31 @@ class Jobs:
                 )
             text, blocks = reminder_blocks.reconfirm_message(view, org_name, signatory_id, diff, note)
             send_dm(self.client(team_id), user_id, text, blocks)
+
+    # -- receipts -----------------------------------------------------------------------------------
+
+    def receipts(self) -> None:
+        """Send pending receipts, at most SIGNON_RECEIPT_RATE a second from this process."""
+        receipt_service.release_dead_claims(self.runtime, utcnow())
+        interval = 1.0 / self.runtime.settings.receipt_rate
+        while (signatory_id := receipt_service.claim_next(self.runtime)) is not None:
+            started = time.monotonic()
+            receipt_service.flag_near_duplicate(self.runtime, signatory_id)
+            with self.runtime.db.read() as session:
+                team_id = session.execute(
+                    select(Letter.team_id)
+                    .join(Signatory, Signatory.letter_id == Letter.id)
+                    .where(Signatory.id == signatory_id)
+                ).scalar_one()
+            try:
+                sent = send_receipt(self.runtime, self.client(team_id), signatory_id)
+            except (SlackRequestError, OSError) as error:
+                # The connection broke: Slack may have the message, so it is not sent again.
+                log.warning("receipt for signatory %s: %s; not resent", signatory_id, type(error).__name__)
+                receipt_service.finish(self.runtime, signatory_id, "unknown")
+                continue
+            receipt_service.finish(self.runtime, signatory_id, "sent" if sent else "failed")
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
 
     # -- posts --------------------------------------------------------------------------------------
 

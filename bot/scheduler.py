@@ -48,6 +48,7 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         "letters": (jobs.letters, poll),
         "posts": (jobs.refresh_posts, max(1.0, poll / 2)),
         "reminders": (jobs.reminders, poll),
+        "receipts": (jobs.receipts, poll),
         "signon_digests": (jobs.signon_digests, digest_check),
     }
     for name, (work, seconds) in schedule.items():

@@ -63,6 +63,7 @@ class Settings:
     sqlite_synchronous: str
     poll_seconds: float
     digest_interval: timedelta
+    receipt_rate: float = 10.0
     log_json: bool = False
     health_port: int | None = None
     oauth: OAuthConfig | None = None
@@ -237,6 +238,16 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
     except ValueError as error:
         raise ConfigError("SIGNON_DIGEST_INTERVAL", f"is invalid: {error}", "Use a duration like 1h or 30m.") from None
 
+    rate_text = get("SIGNON_RECEIPT_RATE") or "10"
+    try:
+        receipt_rate = float(rate_text)
+        if not 0.1 <= receipt_rate <= 100:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(
+            "SIGNON_RECEIPT_RATE", f"is “{rate_text}”", "Use receipts per second per process, from 0.1 to 100."
+        ) from None
+
     log_format = (get("LOG_FORMAT") or "text").lower()
     if log_format not in ("text", "json"):
         raise ConfigError("LOG_FORMAT", f"is “{log_format}”", "Use text (the default) or json.")
@@ -273,6 +284,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
         sqlite_synchronous=synchronous,
         poll_seconds=poll_seconds,
         digest_interval=digest_interval,
+        receipt_rate=receipt_rate,
         log_json=log_format == "json",
         health_port=_int_setting(get, "HEALTH_PORT", 0, 0, 65535) or None,
         oauth=oauth,

@@ -237,6 +237,10 @@ class Signatory(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("signatories.id"))
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("signatories.id"))
     duplicate_review: Mapped[str | None] = mapped_column(String(16))
+    # The signer's receipt DM, sent by a background job so a rush of sign-ons is acknowledged at once and
+    # receipts follow at a pace Slack accepts: pending -> claimed -> sent | failed | unknown.
+    receipt_status: Mapped[str | None] = mapped_column(String(16))
+    receipt_claimed_by: Mapped[str | None] = mapped_column(String(64))
 
     contacts: Mapped[list[SignatoryContact]] = relationship(
         back_populates="signatory",
@@ -250,6 +254,7 @@ class Signatory(Base):
         Index("ix_signatories_letter_status", "letter_id", "status"),
         Index("ix_signatories_letter_updated", "letter_id", "updated_at"),
         Index("ix_signatories_signer", "signer_user_id"),
+        Index("ix_signatories_receipt", "receipt_status"),
     )
 
 

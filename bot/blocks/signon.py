@@ -213,24 +213,14 @@ def picker_modal(letters: Sequence[LetterView], meta_source: str, channel_id: st
     return modal("Sign on", blocks, callback_id=ids.LETTER_PICKER_MODAL, private_metadata=metadata)
 
 
-def signed_modal(org_name: str, letter_title: str, *, resigned: bool, duplicate_of: str | None) -> dict[str, Any]:
+def signed_modal(org_name: str, letter_title: str, *, resigned: bool) -> dict[str, Any]:
     blocks: list[Block] = [
         section(f":white_check_mark: *Thank you!* {'Signed again' if resigned else 'Signed'}:"),
         plain_section(org_name),
         context(
-            f"on *{escape(letter_title)}*. We sent you a receipt in a direct message, where you can edit or withdraw."
+            f"on *{escape(letter_title)}*. Your receipt comes in a direct message, where you can edit or withdraw."
         ),
     ]
-    if duplicate_of:
-        blocks.append(
-            context(
-                plain(
-                    f"It looks like “{duplicate_of}” may already have signed. Your receipt asks"
-                    " whether it is the same organization.",
-                    emoji=False,
-                )
-            )
-        )
     return modal("Signed", blocks, callback_id=ids.INFO_MODAL, close="Done")
 
 

@@ -212,7 +212,11 @@ def form_values(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str) -> Signed | None:
-    """Validate, commit, then acknowledge. Returns the new signature so the caller can send the receipt."""
+    """Validate, commit (group commit with concurrent sign-ons), then acknowledge.
+
+    Nothing else happens before the acknowledgement: the receipt, with its near-duplicate question, is
+    sent by the receipts job.
+    """
     view = body.get("view") or {}
     user = body.get("user") or {}
     meta = signon_blocks.SignOnContext.load(view.get("private_metadata", ""))
@@ -226,16 +230,10 @@ def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebC
     if form is None:
         ack(response_action="errors", errors=_errors(field_errors))
         return None
-    with runtime.db.read() as session:
-        letter = letter_service.get_letter(session, meta.letter_id, team_id)
-    if letter is None:
-        ack(response_action="errors", errors={ids.ORG_BLOCK: "This letter no longer exists."})
-        return None
-    near = signons.likely_duplicate(runtime.db, meta.letter_id, form.org_name)
     actor = Actor(user["id"], user.get("team_id"))
     now = utcnow()
     try:
-        outcome = runtime.db.transaction(
+        outcome = runtime.db.batched(
             lambda session: signons.sign_on(
                 session,
                 letter_id=meta.letter_id,
@@ -244,7 +242,7 @@ def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebC
                 source=meta.source,
                 source_channel_id=meta.channel_id,
                 now=now,
-                possible_duplicate=near,
+                team_id=team_id,
             )
         )
     except StorageUnavailable:
@@ -252,12 +250,9 @@ def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebC
         ack(response_action="errors", errors={ids.ORG_BLOCK: STORAGE_DOWN})
         return None
     if isinstance(outcome, Signed):
-        duplicate_name = outcome.possible_duplicate.name if outcome.possible_duplicate else None
         ack(
             response_action="update",
-            view=signon_blocks.signed_modal(
-                form.org_name, outcome.letter_title, resigned=outcome.resigned, duplicate_of=duplicate_name
-            ),
+            view=signon_blocks.signed_modal(form.org_name, outcome.letter_title, resigned=outcome.resigned),
         )
         return outcome
     if isinstance(outcome, AlreadySigned):
@@ -307,22 +302,23 @@ def receipt_data(session: Any, signatory: Signatory, letter: Letter) -> signon_b
 def send_receipt(
     runtime: Runtime,
     client: WebClient,
-    user_id: str,
     signatory_id: int,
     *,
+    user_id: str | None = None,
     heading: str = "You signed on",
-    fallback_channel: str | None = None,
-) -> None:
+) -> bool:
+    """DM what was recorded (to ``user_id``, default the signer), or say so in the channel where DMs are
+    not allowed. True when Slack took the message."""
     with runtime.db.read() as session:
         signatory = session.get(Signatory, signatory_id)
         if signatory is None:
-            return
+            return False
         letter = session.get(Letter, signatory.letter_id)
         assert letter is not None
         data = receipt_data(session, signatory, letter)
-        fallback_channel = fallback_channel or signatory.source_channel_id
+        recipient, fallback_channel = user_id or signatory.signer_user_id, signatory.source_channel_id
     text, blocks = signon_blocks.receipt_message(data, heading=heading)
-    send_dm(client, user_id, text, blocks, fallback_channel=fallback_channel)
+    return send_dm(client, recipient, text, blocks, fallback_channel=fallback_channel) is not None
 
 
 # ---------------------------------------------------------------------------------------------------

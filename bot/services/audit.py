@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry
+
+_INSERT = insert(AuditEntry)
 
 
 def record(
@@ -21,14 +24,16 @@ def record(
     subject_id: int | None = None,
     **detail: Any,
 ) -> None:
-    session.add(
-        AuditEntry(
-            at=at,
-            team_id=team_id,
-            letter_id=letter_id,
-            actor_user_id=actor,
-            action=action,
-            subject_id=subject_id,
-            detail=detail,
-        )
+    # A Core INSERT on the session's connection: no ORM object to track, which matters on the sign-on path.
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": at,
+            "team_id": team_id,
+            "letter_id": letter_id,
+            "actor_user_id": actor,
+            "action": action,
+            "subject_id": subject_id,
+            "detail": detail,
+        },
     )

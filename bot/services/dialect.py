@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import CursorResult, Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from db.models import Base
 
 
 def insert(session: Session, model: Any) -> Any:
@@ -15,6 +18,19 @@ def insert(session: Session, model: Any) -> Any:
     if dialect == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)
+
+
+@functools.lru_cache(maxsize=64)
+def insert_ignoring(dialect: str, table_name: str, conflict: tuple[str, ...], returning: str | None = None) -> Any:
+    """A reusable ``INSERT … ON CONFLICT (conflict) DO NOTHING [RETURNING returning]``, values bound at execute.
+
+    Built once per dialect and table, so SQLAlchemy compiles it once: on the sign-on path, building a fresh
+    ``insert().values(...)`` per call cost more CPU than running it.
+    """
+    table = Base.metadata.tables[table_name]
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
+    return statement.returning(table.c[returning]) if returning else statement
 
 
 def skip_locked(session: Session) -> dict[str, Any]:

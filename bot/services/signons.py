@@ -12,13 +12,13 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.services import audit, orgnames
-from bot.services.dialect import changed, insert
+from bot.services.dialect import changed, insert, insert_ignoring
 from db.engine import Database
 from db.models import (
     CITY_STATE_MAX,
@@ -158,7 +158,6 @@ class Signed:
     deadline_at: datetime
     version: int
     resigned: bool = False
-    possible_duplicate: orgnames.NearDuplicate | None = None
 
 
 @dataclass(frozen=True)
@@ -224,7 +223,13 @@ class Merged:
 SignOnOutcome = Signed | AlreadySigned | LetterClosed | LetterMissing
 
 
-def is_accepting(letter: Letter, now: datetime) -> bool:
+class _HasStatus(Protocol):
+    status: str
+    deadline_at: datetime
+
+
+def is_accepting(letter: _HasStatus, now: datetime) -> bool:
+    """Open and before its deadline (a Letter, or a row with those two columns)."""
     return letter.status == LetterStatus.OPEN and letter.deadline_at > now
 
 
@@ -233,38 +238,54 @@ def is_accepting(letter: Letter, now: datetime) -> bool:
 # ---------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _LetterNames:
+    index: orgnames.OrgNameIndex
+    seen: dict[int, tuple[datetime, str, str]]
+    seen_until: datetime | None = None
+
+
 class OrgNameCache:
     """Per-letter indexes of active organization names, loaded incrementally.
 
-    Only a cache: rows are re-read by ``updated_at`` (with a margin for clock skew and late commits), so
-    sign-ons, edits, merges and withdrawals made by other processes show up at the next lookup.
+    Only a cache: rows are re-read by ``updated_at`` with a margin (a sign-on stamped before it waited for
+    the write lock commits later than rows stamped after it), so sign-ons, edits, merges and withdrawals
+    made by other processes show up at the next lookup. Rows seen unchanged are not re-indexed.
     """
 
-    _SKEW = timedelta(seconds=10)
+    _MARGIN = timedelta(seconds=10)
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._letters: dict[int, tuple[datetime | None, orgnames.OrgNameIndex]] = {}
+        self._letters: dict[int, _LetterNames] = {}
 
-    def likely_duplicate(self, session: Session, letter_id: int, org_name: str) -> orgnames.NearDuplicate | None:
+    def likely_duplicate(
+        self, session: Session, letter_id: int, org_name: str, before_id: int | None = None
+    ) -> orgnames.NearDuplicate | None:
         with self._lock:
-            seen_until, index = self._letters.get(letter_id, (None, orgnames.OrgNameIndex()))
-            query = select(Signatory.id, Signatory.org_name, Signatory.status, Signatory.updated_at).where(
-                Signatory.letter_id == letter_id
-            )
-            if seen_until is not None:
-                query = query.where(Signatory.updated_at >= seen_until - self._SKEW)
-            for row_id, name, status, updated_at in session.execute(query):
+            names = self._letters.setdefault(letter_id, _LetterNames(orgnames.OrgNameIndex(), {}))
+            since = names.seen_until - self._MARGIN if names.seen_until else None
+        query = select(Signatory.id, Signatory.org_name, Signatory.status, Signatory.updated_at).where(
+            Signatory.letter_id == letter_id
+        )
+        if since is not None:
+            query = query.where(Signatory.updated_at >= since)
+        rows = session.execute(query).all()
+        key = orgnames.org_key(org_name)
+        with self._lock:
+            for row_id, name, status, updated_at in rows:
+                if names.seen.get(row_id) == (updated_at, name, status):
+                    continue
+                names.seen[row_id] = (updated_at, name, status)
                 if status == SignatoryStatus.ACTIVE:
-                    index.add(row_id, name)
+                    names.index.add(row_id, name)
                 else:
-                    index.remove(row_id)
-                seen_until = updated_at if seen_until is None or updated_at > seen_until else seen_until
-            self._letters[letter_id] = (seen_until, index)
-            key = orgnames.org_key(org_name)
-            for match in index.likely_duplicates(org_name, limit=3):
+                    names.index.remove(row_id)
+                if names.seen_until is None or updated_at > names.seen_until:
+                    names.seen_until = updated_at
+            for match in names.index.likely_duplicates(org_name, limit=3):
                 # The same key is an exact duplicate, which the UNIQUE constraint handles.
-                if orgnames.org_key(match.name) != key:
+                if orgnames.org_key(match.name) != key and (before_id is None or match.id < before_id):
                     return match
         return None
 
@@ -272,10 +293,13 @@ class OrgNameCache:
 _name_cache = OrgNameCache()
 
 
-def likely_duplicate(db: Database, letter_id: int, org_name: str) -> orgnames.NearDuplicate | None:
-    """The active signatory most likely to be the same organization under another spelling, if any."""
+def likely_duplicate(
+    db: Database, letter_id: int, org_name: str, *, before_id: int | None = None
+) -> orgnames.NearDuplicate | None:
+    """The active signatory most likely to be the same organization under another spelling, if any
+    (among those with an id below ``before_id``, when given)."""
     with db.read() as session:
-        return _name_cache.likely_duplicate(session, letter_id, org_name)
+        return _name_cache.likely_duplicate(session, letter_id, org_name, before_id)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -287,22 +311,25 @@ def _add_contact(
     session: Session, signatory_id: int, actor: Actor, form: SignOnForm, *, is_signer: bool, source: str, now: datetime
 ) -> bool:
     """Record a person for an organization; False when they were already recorded."""
-    statement = (
-        insert(session, SignatoryContact)
-        .values(
-            signatory_id=signatory_id,
-            user_id=actor.user_id,
-            team_id=actor.team_id,
-            name=form.name,
-            title=form.title,
-            email=form.email,
-            is_signer=is_signer,
-            source=source,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["signatory_id", "user_id"])
-    )
-    return bool(changed(session.execute(statement)))
+    connection = session.connection()
+    statement = insert_ignoring(connection.dialect.name, "signatory_contacts", ("signatory_id", "user_id"))
+    values = {
+        "signatory_id": signatory_id,
+        "user_id": actor.user_id,
+        "team_id": actor.team_id,
+        "name": form.name,
+        "title": form.title,
+        "email": form.email,
+        "is_signer": is_signer,
+        "source": source,
+        "created_at": now,
+    }
+    return bool(changed(connection.execute(statement, values)))
+
+
+_LETTER_FOR_SIGN_ON = select(
+    Letter.id, Letter.team_id, Letter.title, Letter.status, Letter.deadline_at, Letter.closed_at, Letter.current_version
+).where(Letter.id == bindparam("letter_id"))
 
 
 def sign_on(
@@ -314,25 +341,24 @@ def sign_on(
     source: str,
     source_channel_id: str | None,
     now: datetime,
-    possible_duplicate: orgnames.NearDuplicate | None = None,
+    team_id: str | None = None,
 ) -> SignOnOutcome:
     """Sign ``form.org_name`` onto a letter, or record the person as another contact if it already signed.
 
     Idempotent: the same submission any number of times, from any number of processes, leaves one
-    signatory. The caller commits before acknowledging Slack.
+    signatory. The caller commits before acknowledging Slack. The receipt (and the near-duplicate check it
+    carries) is left ``pending`` for the receipts job, so the acknowledgement waits for nothing else.
     """
-    letter = session.get(Letter, letter_id)
-    if letter is None:
+    # Core statements on the session's connection throughout the common path: a rush of sign-ons is
+    # CPU-bound, and the ORM's unit of work costs several times more than the SQL itself.
+    connection = session.connection()
+    letter = connection.execute(_LETTER_FOR_SIGN_ON, {"letter_id": letter_id}).one_or_none()
+    if letter is None or (team_id is not None and letter.team_id != team_id):
         return LetterMissing(letter_id)
     if not is_accepting(letter, now):
         return LetterClosed(letter.id, letter.title, letter.closed_at or letter.deadline_at)
 
     key = orgnames.org_key(form.org_name)
-    duplicate_of = None
-    if possible_duplicate is not None:
-        target = session.get(Signatory, possible_duplicate.id)
-        if target is not None and target.letter_id == letter_id and target.status == SignatoryStatus.ACTIVE:
-            duplicate_of = target.id
     values = dict(
         letter_id=letter_id,
         org_name=form.org_name,
@@ -351,15 +377,10 @@ def sign_on(
         version_confirmed=letter.current_version,
         signed_at=now,
         updated_at=now,
-        possible_duplicate_of_id=duplicate_of,
-        duplicate_review=DuplicateReview.PENDING if duplicate_of else None,
+        receipt_status="pending",
     )
-    inserted = session.execute(
-        insert(session, Signatory)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["letter_id", "org_key"])
-        .returning(Signatory.id)
-    ).scalar_one_or_none()
+    statement = insert_ignoring(connection.dialect.name, "signatories", ("letter_id", "org_key"), "id")
+    inserted = connection.execute(statement, values).scalar_one_or_none()
 
     if inserted is not None:
         _add_contact(session, inserted, actor, form, is_signer=True, source=source, now=now)
@@ -374,17 +395,8 @@ def sign_on(
             org_name=form.org_name,
             source=source,
             channel=source_channel_id,
-            possible_duplicate_of=duplicate_of,
         )
-        return Signed(
-            inserted,
-            form.org_name,
-            letter_id,
-            letter.title,
-            letter.deadline_at,
-            letter.current_version,
-            possible_duplicate=possible_duplicate if duplicate_of else None,
-        )
+        return Signed(inserted, form.org_name, letter_id, letter.title, letter.deadline_at, letter.current_version)
 
     existing = session.execute(
         select(Signatory).where(Signatory.letter_id == letter_id, Signatory.org_key == key)
@@ -410,8 +422,10 @@ def sign_on(
             "version_confirmed",
             "signed_at",
             "updated_at",
+            "receipt_status",
         ):
             setattr(existing, field_name, values[field_name])
+        existing.receipt_claimed_by = None
         existing.status = SignatoryStatus.ACTIVE
         existing.withdrawn_at = None
         existing.withdrawn_by = None

@@ -230,3 +230,18 @@ def set_deadline(database_url: str, letter_id: int, deadline: datetime) -> None:
 def reply(response: DriverResponse) -> str:
     """What the person sees from a command's acknowledgement: Bolt sends plain text or JSON."""
     return json.dumps(response.json, ensure_ascii=False) if response.json is not None else response.body
+
+
+def wait_for_receipts(app: RunningApp, letter_id: int, timeout: float = 20.0) -> None:
+    """Receipts (and their near-duplicate check) follow sign-ons from a background job: wait for them."""
+
+    def settled() -> bool:
+        with db_session(app.database_url) as session:
+            waiting = session.execute(
+                select(Signatory.id).where(
+                    Signatory.letter_id == letter_id, Signatory.receipt_status.in_(("pending", "claimed"))
+                )
+            ).first()
+        return waiting is None
+
+    app.fake.wait_until(settled, timeout=timeout)

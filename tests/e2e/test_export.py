@@ -7,7 +7,7 @@ import io
 import re
 
 from tests.conftest import Coalition, RunningApp
-from tests.e2e.steps import create_letter, message_text, reply, sign_on, signatories
+from tests.e2e.steps import create_letter, message_text, reply, sign_on, signatories, wait_for_receipts
 from tests.fakeslack import FakeSlack
 from tests.harness import run_cli
 
@@ -52,6 +52,7 @@ def prepare_letter(app: RunningApp, coalition: Coalition) -> int:
         response = sign_on(app, person, letter_id, coalition.public, org, email=email, name=f"Name of {org[:10]}")
         assert response.ok and not response.errors, (org, response.errors)
     # Sunrise Boston's signer confirms it is the same organization; Withdrawn Coalition withdraws.
+    wait_for_receipts(app, letter_id)
     by_name = {s.org_name: s for s in signatories(app.database_url, letter_id)}
     assert by_name["Sunrise Boston"].possible_duplicate_of_id == by_name["Sunrise Movement Boston Hub"].id
     sunrise = people[SIGNERS.index(("Sunrise Boston", "l@sunrise.org"))]

@@ -11,7 +11,7 @@ import urllib.parse
 from sqlalchemy import make_url
 
 from tests.conftest import TEST_DATABASE_URL, Coalition, RunningApp, check_app_health, start_app
-from tests.e2e.steps import create_letter, message_text, sign_on, signatories, wait_for_modal
+from tests.e2e.steps import create_letter, message_text, sign_on, signatories, wait_for_modal, wait_for_receipts
 from tests.fakeslack import FakeSlack
 
 
@@ -40,6 +40,7 @@ def test_coordinator_home_reviews_and_removes(app: RunningApp, coalition: Coalit
     sign_on(app, coalition.members[1], letter_id, coalition.public, "Sunrise Boston", email="b@sr.org")
     sign_on(app, coalition.members[2], letter_id, coalition.public, "Spam Inc", email="c@spam.org")
     sign_on(app, coalition.members[3], letter_id, coalition.public, "Real Org", email="d@real.org")
+    wait_for_receipts(app, letter_id)
     view = home_of(app, coalition.coordinator)
     shown = json.dumps(view)
     assert "Letters you coordinate" in shown and "4 organizations" in shown and "4 new in the last 24 hours" in shown

@@ -39,6 +39,7 @@ from tests.e2e.steps import (
     signatories,
     signon_values,
     wait_for_modal,
+    wait_for_receipts,
 )
 from tests.fakeslack import DriverResponse, FakeSlack, signature
 from tests.fuzz.crafted import (
@@ -263,6 +264,7 @@ def managed(app: RunningApp, coalition: Coalition) -> dict[str, int]:
     open_letter = create_letter(app, coalition, title="Open Letter")
     sign_on(app, coalition.members[0], open_letter, coalition.public, "Sunrise Movement Boston Hub", email="a@s.org")
     sign_on(app, coalition.members[1], open_letter, coalition.public, "Sunrise Boston", email="b@s.org")
+    wait_for_receipts(app, open_letter)
     rows = {s.org_name: s for s in signatories(app.database_url, open_letter)}
     assert rows["Sunrise Boston"].possible_duplicate_of_id == rows["Sunrise Movement Boston Hub"].id
     closed_letter = create_letter(app, coalition, title="Closed Letter")
@@ -426,6 +428,7 @@ def test_members_cannot_touch_another_organizations_signature(app: RunningApp, c
     owner, intruder = coalition.members[0], coalition.members[1]
     sign_on(app, owner, letter_id, coalition.public, "Owner Organization", email="o@owner.org")
     sign_on(app, intruder, letter_id, coalition.public, "Intruder Collective", email="i@intruder.org")
+    wait_for_receipts(app, letter_id)
     rows = {s.org_name: s.id for s in signatories(app.database_url, letter_id)}
     theirs, mine = rows["Owner Organization"], rows["Intruder Collective"]
     receipt = [m for m in fake.dm_messages(intruder) if "You signed on" in str(m.get("text"))][-1]

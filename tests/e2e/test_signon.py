@@ -23,6 +23,7 @@ from tests.e2e.steps import (
     signatories,
     signon_values,
     wait_for_modal,
+    wait_for_receipts,
 )
 from tests.fakeslack import FakeSlack
 
@@ -135,6 +136,7 @@ def test_near_duplicate_is_saved_flagged_and_mergeable(app: RunningApp, coalitio
     sign_on(app, second, letter_id, coalition.public, "Sunrise Boston", email="x@sunrise.org")
     sign_on(app, coalition.members[2], letter_id, coalition.public, "ACLU of Texas", email="t@aclutx.org")
     sign_on(app, coalition.members[3], letter_id, coalition.public, "ACLU of Florida", email="f@aclufl.org")
+    wait_for_receipts(app, letter_id)
     rows = {s.org_name: s for s in signatories(app.database_url, letter_id)}
     assert len(rows) == 4
     assert rows["Sunrise Boston"].possible_duplicate_of_id == rows["Sunrise Movement Boston Hub"].id

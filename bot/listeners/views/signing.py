@@ -22,15 +22,16 @@ from bot.services.signons import Withdrawn
 def register(app: App, runtime: Runtime) -> None:
     @app.view(ids.SIGNON_MODAL)
     def submit_signon(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        signed = signing.submit_signon(runtime, ack, body, client, context.team_id or "")
-        if signed is not None:
-            signing.send_receipt(runtime, client, body["user"]["id"], signed.signatory_id)
+        # The receipt follows from the receipts job (bot/jobs.py), at a pace Slack accepts.
+        signing.submit_signon(runtime, ack, body, client, context.team_id or "")
 
     @app.view(ids.SIGNON_EDIT_MODAL)
     def submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         signatory_id = signing.submit_edit(runtime, ack, body, client, context.team_id or "")
         if signatory_id is not None:
-            signing.send_receipt(runtime, client, body["user"]["id"], signatory_id, heading="Your sign-on was updated")
+            signing.send_receipt(
+                runtime, client, signatory_id, user_id=body["user"]["id"], heading="Your sign-on was updated"
+            )
 
     @app.view(ids.WITHDRAW_MODAL)
     def submit_withdraw(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

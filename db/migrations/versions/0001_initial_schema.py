@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 19:15:47.986219
+Create Date: 2026-11-27
 """
 
 from __future__ import annotations
@@ -193,6 +193,8 @@ def upgrade() -> None:
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('possible_duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('duplicate_review', sa.String(length=16), nullable=True),
+    sa.Column('receipt_status', sa.String(length=16), nullable=True),
+    sa.Column('receipt_claimed_by', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['letter_id'], ['letters.id'], name=op.f('fk_signatories_letter_id_letters'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['merged_into_id'], ['signatories.id'], name=op.f('fk_signatories_merged_into_id_signatories')),
     sa.ForeignKeyConstraint(['possible_duplicate_of_id'], ['signatories.id'], name=op.f('fk_signatories_possible_duplicate_of_id_signatories')),
@@ -202,6 +204,7 @@ def upgrade() -> None:
     with op.batch_alter_table('signatories', schema=None) as batch_op:
         batch_op.create_index('ix_signatories_letter_status', ['letter_id', 'status'], unique=False)
         batch_op.create_index('ix_signatories_letter_updated', ['letter_id', 'updated_at'], unique=False)
+        batch_op.create_index('ix_signatories_receipt', ['receipt_status'], unique=False)
         batch_op.create_index('ix_signatories_signer', ['signer_user_id'], unique=False)
 
     op.create_table('reminder_deliveries',
@@ -261,6 +264,7 @@ def downgrade() -> None:
     op.drop_table('reminder_deliveries')
     with op.batch_alter_table('signatories', schema=None) as batch_op:
         batch_op.drop_index('ix_signatories_signer')
+        batch_op.drop_index('ix_signatories_receipt')
         batch_op.drop_index('ix_signatories_letter_updated')
         batch_op.drop_index('ix_signatories_letter_status')
 
