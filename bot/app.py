@@ -29,7 +29,7 @@ def build_app(runtime: Runtime, *, oauth_settings: Any = None, installation_stor
         # also set (one .env for both Procfile processes) must not serve unsigned HTTP requests.
         "request_verification_enabled": True,
         "listener_executor": executor,
-        "process_before_response": False,
+        "process_before_response": True,
         "raise_error_for_unhandled_request": False,
     }
     if oauth_settings is not None:

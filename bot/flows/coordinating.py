@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from bot.blocks import letters as letter_blocks
 from bot.blocks import review as review_blocks
 from bot.blocks.common import escape, section
 from bot.blocks.signon import message_modal
+from bot.flows import Later
 from bot.runtime import Runtime
 from bot.services import coordinators, posts, signons
 from bot.services import letters as letter_service
@@ -52,12 +53,16 @@ def refusal(runtime: Runtime, action: str, *, letter_id: int | None = None) -> s
 # ---------------------------------------------------------------------------------------------------
 
 
-def new_letter(runtime: Runtime, ack: Ack, client: WebClient, command: dict[str, Any], team_id: str) -> None:
+def new_letter(runtime: Runtime, ack: Ack, client: WebClient, command: dict[str, Any], later: Later) -> None:
     user_id = command["user_id"]
     if not coordinators.is_coordinator(runtime, client, user_id):
         ack(text=refusal(runtime, "start letters"))
         return
     ack()
+    later("open_new_letter", trigger_id=command["trigger_id"], user_id=user_id)
+
+
+def open_new_letter_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_id: str) -> None:
     profile = get_profile(runtime.db, client, user_id)
     local_today = utcnow().astimezone(zone(profile.tz)).date()
     defaults = letter_blocks.LetterFormDefaults(
@@ -65,7 +70,7 @@ def new_letter(runtime: Runtime, ack: Ack, client: WebClient, command: dict[str,
         reminders=", ".join(format_duration(o) for o in runtime.settings.reminder_offsets),
         tz_name=profile.tz,
     )
-    open_view(client, command["trigger_id"], letter_blocks.letter_form_modal(defaults))
+    open_view(client, trigger_id, letter_blocks.letter_form_modal(defaults))
 
 
 def _form_input(view: dict[str, Any]) -> LetterFormInput:
@@ -111,7 +116,7 @@ def channel_problems(client: WebClient, channels: tuple[str, ...]) -> str | None
     return ("; ".join(problems) + ". Or remove it from the list.")[:1900]
 
 
-def submit_new(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str) -> None:
+def submit_new(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str, later: Later) -> None:
     view = body.get("view") or {}
     user_id = body["user"]["id"]
     if not coordinators.is_coordinator(runtime, client, user_id):
@@ -129,14 +134,16 @@ def submit_new(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClie
         return
     now = utcnow()
     enterprise_id = (body.get("enterprise") or {}).get("id") if isinstance(body.get("enterprise"), dict) else None
-    try:
-        letter_id = runtime.db.transaction(
-            lambda session: (
-                letter_service.create_letter(
-                    session, team_id=team_id, enterprise_id=enterprise_id, actor=user_id, draft=draft, now=now
-                ).id
-            )
+
+    def create(session: Session) -> int:
+        letter = letter_service.create_letter(
+            session, team_id=team_id, enterprise_id=enterprise_id, actor=user_id, draft=draft, now=now
         )
+        posts.record_pending_posts(session, letter.id, list(draft.channels), user_id, now)
+        return letter.id
+
+    try:
+        letter_id = runtime.db.transaction(create)
     except StorageUnavailable:
         ack(
             response_action="errors",
@@ -154,10 +161,16 @@ def submit_new(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClie
             f"{escape(draft.title)}* to {len(draft.channels)} channel(s)…",
         ),
     )
-    posts.add_pending_posts(runtime, letter_id, list(draft.channels), user_id, now)
+    later("post_letter", letter_id=letter_id, title=draft.title, view_id=view["id"], user_id=user_id)
+
+
+def post_new_letter(
+    runtime: Runtime, client: WebClient, letter_id: int, title: str, view_id: str, user_id: str
+) -> None:
+    """After the acknowledgement: post in every channel, then tell the coordinator what happened where."""
     report = posts.deliver_pending_posts(runtime, client, letter_blocks.letter_post, letter_id)
-    text = post_report_text(letter_id, draft.title, report)
-    update_view(client, OpenedView(view["id"], None), message_modal("Letter posted", text))
+    text = post_report_text(letter_id, title, report)
+    update_view(client, OpenedView(view_id, None), message_modal("Letter posted", text))
     send_dm(client, user_id, text, [section(text)])
 
 
@@ -220,11 +233,11 @@ def manage_command(
     runtime: Runtime,
     ack: Ack,
     client: WebClient,
-    respond: Respond,
     command: dict[str, Any],
     team_id: str,
     subcommand: str,
     reference: str,
+    later: Later,
 ) -> None:
     user_id = command["user_id"]
     found = pick_letter(runtime, team_id, user_id, command.get("channel_id"), reference)
@@ -248,22 +261,18 @@ def manage_command(
         return
     if subcommand == "edit":
         ack()
-        open_edit_modal(runtime, client, command["trigger_id"], user_id, letter.id)
+        later("open_edit_letter", trigger_id=command["trigger_id"], user_id=user_id, letter_id=letter.id)
     elif subcommand == "close":
         ack(text=close(runtime, user_id, letter.id))
     elif subcommand == "reopen":
         ack()
-        start_reopen(runtime, client, command["trigger_id"], user_id, letter.id, lambda text: _say(respond, text))
+        later("start_reopen", trigger_id=command["trigger_id"], user_id=user_id, letter_id=letter.id)
     elif subcommand == "review":
         with runtime.db.read() as session:
             pairs = signons.pending_duplicates(session, letter.id)
             title = letter.title
         text, blocks = review_blocks.review_message(letter.id, title, pairs)
         ack(text=text, blocks=blocks)
-
-
-def _say(respond: Respond, text: str) -> None:
-    respond(text=text)
 
 
 def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_id: str, letter_id: int) -> None:
@@ -289,7 +298,9 @@ def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_i
     update_view(client, opened, letter_blocks.letter_form_modal(defaults, editing_letter_id=letter_id))
 
 
-def submit_edit(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str) -> None:
+def submit_edit(
+    runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str, later: Later
+) -> None:
     view = body.get("view") or {}
     user_id = body["user"]["id"]
     try:
@@ -330,9 +341,11 @@ def submit_edit(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebCli
     def work(session: Session) -> letter_service.EditResult:
         row = session.get(Letter, letter_id)
         assert row is not None
-        return letter_service.edit_letter(
+        result = letter_service.edit_letter(
             session, letter=row, actor=user_id, draft=draft, substantive=substantive, change_note=change_note, now=now
         )
+        posts.record_pending_posts(session, letter_id, result.channels_added, user_id, now)
+        return result
 
     try:
         result = runtime.db.transaction(work)
@@ -355,10 +368,23 @@ def submit_edit(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebCli
         )
     if result.deadline_changed:
         lines.append("The deadline changed; reminders follow the new deadline.")
-    if result.channels_added:
-        posts.add_pending_posts(runtime, letter_id, result.channels_added, user_id, now)
+    later(
+        "after_letter_edit",
+        letter_id=letter_id,
+        title=draft.title,
+        user_id=user_id,
+        lines=lines,
+        post=bool(result.channels_added),
+    )
+
+
+def after_letter_edit(
+    runtime: Runtime, client: WebClient, letter_id: int, title: str, user_id: str, lines: list[str], post: bool
+) -> None:
+    """After the acknowledgement: post in channels just added, then DM the coordinator a summary."""
+    if post:
         report = posts.deliver_pending_posts(runtime, client, letter_blocks.letter_post, letter_id)
-        lines.append(post_report_text(letter_id, draft.title, report))
+        lines = [*lines, post_report_text(letter_id, title, report)]
     text = "\n".join(lines)
     send_dm(client, user_id, text, [section(text)])
 

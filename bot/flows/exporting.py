@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot import ids
 from bot.blocks.common import Block, actions, button, context, escape, plain, section, truncate
+from bot.flows import Later
 from bot.flows.coordinating import pick_letter, refusal
 from bot.runtime import Runtime
 from bot.services import coordinators
@@ -39,7 +40,7 @@ def parse_export_args(rest: str) -> tuple[str, str, bool]:
 
 
 def export_command(
-    runtime: Runtime, ack: Ack, client: WebClient, respond: Respond, command: dict[str, Any], team_id: str, rest: str
+    runtime: Runtime, ack: Ack, client: WebClient, command: dict[str, Any], team_id: str, rest: str, later: Later
 ) -> None:
     user_id = command["user_id"]
     reference, fmt, changes = parse_export_args(rest)
@@ -65,7 +66,7 @@ def export_command(
         "I'll send it to you "
         "in a direct message."
     )
-    deliver_export(runtime, client, user_id, letter.id, fmt, changes_only=changes)
+    later("deliver_export", user_id=user_id, letter_id=letter.id, fmt=fmt, changes_only=changes)
 
 
 def picker_blocks(letters: list[Letter], fmt: str) -> list[Block]:

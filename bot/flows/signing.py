@@ -14,6 +14,7 @@ from bot import ids, viewstate
 from bot.blocks import signon as signon_blocks
 from bot.blocks.common import context, escape, plain, section
 from bot.blocks.letters import read_letter_modal
+from bot.flows import Later
 from bot.runtime import Runtime
 from bot.services import coordinators, signons
 from bot.services import letters as letter_service
@@ -461,15 +462,17 @@ def withdrawal_text(outcome: Withdrawn | LetterClosed | NotAllowed | LetterMissi
     return "That sign-on no longer exists."
 
 
-def notify_coordinators_of_withdrawal(runtime: Runtime, client: WebClient, outcome: Withdrawn, user_id: str) -> None:
+def notify_coordinators_of_withdrawal(
+    runtime: Runtime, client: WebClient, *, letter_id: int, letter_title: str, org_name: str, user_id: str
+) -> None:
     with runtime.db.read() as session:
-        people = letter_service.letter_coordinators(session, outcome.letter_id)
-    text = f":information_source: <@{user_id}> withdrew an organization from “{escape(outcome.letter_title)}”:"
+        people = letter_service.letter_coordinators(session, letter_id)
+    text = f":information_source: <@{user_id}> withdrew an organization from “{escape(letter_title)}”:"
     # The name goes in plain text: Slack has no way to escape *, _ or ~ in mrkdwn.
-    blocks = [section(text), context(plain(outcome.org_name, emoji=False))]
+    blocks = [section(text), context(plain(org_name, emoji=False))]
     for person in people:
         if person != user_id:
-            send_dm(client, person, f"{text} {escape(outcome.org_name)}", blocks)
+            send_dm(client, person, f"{text} {escape(org_name)}", blocks)
 
 
 def my_signatory_for_letter(runtime: Runtime, user_id: str, letter_id: int) -> Signatory | None:
@@ -519,7 +522,7 @@ def status(runtime: Runtime, ack: Ack, user_id: str, team_id: str) -> None:
 
 
 def withdraw_command(
-    runtime: Runtime, ack: Ack, client: WebClient, command: dict[str, Any], team_id: str, rest: str
+    runtime: Runtime, ack: Ack, command: dict[str, Any], team_id: str, rest: str, later: Later
 ) -> None:
     """``/signon withdraw [letter]``: a confirmation modal first; nothing changes until it is submitted."""
     user_id = command["user_id"]
@@ -551,8 +554,16 @@ def withdraw_command(
         return
     ack()
     signatory = mine[0]
-    open_view(
-        client,
-        command["trigger_id"],
-        signon_blocks.withdraw_modal(signatory.org_name, titles[signatory.id], signatory.id),
+    later(
+        "open_withdraw",
+        trigger_id=command["trigger_id"],
+        org_name=signatory.org_name,
+        letter_title=titles[signatory.id],
+        signatory_id=signatory.id,
     )
+
+
+def open_withdraw_modal(
+    client: WebClient, trigger_id: str, org_name: str, letter_title: str, signatory_id: int
+) -> None:
+    open_view(client, trigger_id, signon_blocks.withdraw_modal(org_name, letter_title, signatory_id))

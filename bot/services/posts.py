@@ -54,26 +54,25 @@ class PostReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def add_pending_posts(runtime: Runtime, letter_id: int, channels: list[str], actor: str, now: datetime) -> None:
-    def work(session: Session) -> None:
-        for channel_id in channels:
-            session.execute(
-                insert(session, ChannelPost)
-                .values(letter_id=letter_id, channel_id=channel_id, status="pending", posted_by=actor, created_at=now)
-                .on_conflict_do_nothing(index_elements=["letter_id", "channel_id"])
+def record_pending_posts(session: Session, letter_id: int, channels: list[str], actor: str, now: datetime) -> None:
+    """Promise a post in each channel, in the same transaction as the letter change that asks for it, so the
+    posts go out even if this process stops right after (the letters job picks up what is left behind)."""
+    for channel_id in channels:
+        session.execute(
+            insert(session, ChannelPost)
+            .values(letter_id=letter_id, channel_id=channel_id, status="pending", posted_by=actor, created_at=now)
+            .on_conflict_do_nothing(index_elements=["letter_id", "channel_id"])
+        )
+        # A channel that failed before (the bot has since been invited) is tried again.
+        session.execute(
+            update(ChannelPost)
+            .where(
+                ChannelPost.letter_id == letter_id,
+                ChannelPost.channel_id == channel_id,
+                ChannelPost.status.in_(("needs_invite", "failed", "removed")),
             )
-            # A channel that failed before (bot since invited) is tried again.
-            session.execute(
-                update(ChannelPost)
-                .where(
-                    ChannelPost.letter_id == letter_id,
-                    ChannelPost.channel_id == channel_id,
-                    ChannelPost.status.in_(("needs_invite", "failed", "removed")),
-                )
-                .values(status="pending", error=None, posted_by=actor)
-            )
-
-    runtime.db.transaction(work)
+            .values(status="pending", error=None, posted_by=actor, created_at=now)
+        )
 
 
 def _claim_post(runtime: Runtime, post_id: int, now: datetime) -> bool:

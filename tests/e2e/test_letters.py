@@ -179,7 +179,7 @@ def test_edit_substantively_asks_signers_to_reconfirm(app: RunningApp, coalition
         if c.params.get("channel") == signer and "changed" in c.params.get("text", "")
     ]
     assert len(asks) == 1
-    assert "stays on" in message_text(app.fake.message(dm[-1]["channel"], dm[-1]["ts"]) or {})
+    app.fake.wait_until(lambda: "stays on" in message_text(app.fake.message(dm[-1]["channel"], dm[-1]["ts"]) or {}))
 
 
 def test_deadline_change_reschedules_reminders(app: RunningApp, coalition: Coalition) -> None:

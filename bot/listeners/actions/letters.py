@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.common import escape
 from bot.flows import coordinating, exporting, home, signing
+from bot.listeners.followups import acknowledge
 from bot.listeners.values import action_value, ints
 from bot.runtime import Runtime
 from bot.services import coordinators, signons
@@ -66,26 +67,18 @@ def register(app: App, runtime: Runtime) -> None:
             letter_id = signatory.letter_id if signatory else None
         return parsed if managed_letter(body, client, respond, context, letter_id, action) else None
 
-    @app.action(ids.EDIT_LETTER)
-    def edit_letter(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
-        ack()
+    def edit_letter(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         letter_id = letter_for_coordinator(body, client, respond, context, "edit this letter")
         if letter_id is not None:
             coordinating.open_edit_modal(runtime, client, body["trigger_id"], body["user"]["id"], letter_id)
 
-    @app.action(ids.CLOSE_LETTER)
-    def close_letter(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
-        ack()
+    def close_letter(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         letter_id = letter_for_coordinator(body, client, respond, context, "close this letter")
         if letter_id is not None:
             _tell(respond, body, client, coordinating.close(runtime, body["user"]["id"], letter_id))
             home.publish(runtime, client, body["user"]["id"], context.team_id or "")
 
-    @app.action(ids.REOPEN_LETTER)
-    def reopen_letter(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-    ) -> None:
-        ack()
+    def reopen_letter(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         letter_id = letter_for_coordinator(body, client, respond, context, "reopen this letter")
         if letter_id is not None:
             coordinating.start_reopen(
@@ -98,11 +91,7 @@ def register(app: App, runtime: Runtime) -> None:
             )
             home.publish(runtime, client, body["user"]["id"], context.team_id or "")
 
-    @app.action(ids.EXPORT_LETTER)
-    def export_letter(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-    ) -> None:
-        ack()
+    def export_letter(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         letter_id = letter_for_coordinator(body, client, respond, context, "export signatories")
         if letter_id is None:
             return
@@ -117,9 +106,7 @@ def register(app: App, runtime: Runtime) -> None:
             runtime, client, body["user"]["id"], letter_id, fmt if fmt in ("text", "csv") else "all"
         )
 
-    @app.action(ids.REVIEW_MERGE)
-    def review_merge(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
-        ack()
+    def review_merge(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         parsed = signatories_for_coordinator(body, client, respond, context, 2, "merge organizations")
         if parsed is None:
             return
@@ -140,11 +127,7 @@ def register(app: App, runtime: Runtime) -> None:
             _tell(respond, body, client, "Those can no longer be merged (withdrawn or already merged).")
         home.publish(runtime, client, user_id, context.team_id or "")
 
-    @app.action(ids.REVIEW_DISMISS)
-    def review_dismiss(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-    ) -> None:
-        ack()
+    def review_dismiss(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         parsed = signatories_for_coordinator(body, client, respond, context, 1, "review duplicates")
         if parsed is None:
             return
@@ -155,11 +138,7 @@ def register(app: App, runtime: Runtime) -> None:
         _tell(respond, body, client, "Marked as different organizations.")
         home.publish(runtime, client, user_id, context.team_id or "")
 
-    @app.action(ids.REMOVE_SIGNATORY)
-    def remove_signatory(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-    ) -> None:
-        ack()
+    def remove_signatory(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         parsed = signatories_for_coordinator(body, client, respond, context, 1, "remove signatories")
         if parsed is None:
             return
@@ -178,7 +157,14 @@ def register(app: App, runtime: Runtime) -> None:
             _tell(respond, body, client, signing.withdrawal_text(outcome))
         home.publish(runtime, client, user_id, context.team_id or "")
 
-    @app.action(ids.HOME_REFRESH)
-    def refresh_home(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    def refresh_home(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         home.publish(runtime, client, body["user"]["id"], context.team_id or "")
+
+    app.action(ids.EDIT_LETTER)(ack=acknowledge, lazy=[edit_letter])
+    app.action(ids.CLOSE_LETTER)(ack=acknowledge, lazy=[close_letter])
+    app.action(ids.REOPEN_LETTER)(ack=acknowledge, lazy=[reopen_letter])
+    app.action(ids.EXPORT_LETTER)(ack=acknowledge, lazy=[export_letter])
+    app.action(ids.REVIEW_MERGE)(ack=acknowledge, lazy=[review_merge])
+    app.action(ids.REVIEW_DISMISS)(ack=acknowledge, lazy=[review_dismiss])
+    app.action(ids.REMOVE_SIGNATORY)(ack=acknowledge, lazy=[remove_signatory])
+    app.action(ids.HOME_REFRESH)(ack=acknowledge, lazy=[refresh_home])

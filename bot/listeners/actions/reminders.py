@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.common import escape
+from bot.listeners.followups import acknowledge
 from bot.listeners.values import action_value, ints
 from bot.runtime import Runtime
 from bot.services import reminders
@@ -16,10 +17,7 @@ from bot.timeutil import utcnow
 
 
 def register(app: App, runtime: Runtime) -> None:
-    @app.action(ids.STOP_REMINDERS)
-    @app.action(ids.ORG_ALREADY_SIGNED)
-    def mute(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def mute(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         parsed = ints(action_value(body), 1)
         if parsed is None:
             return
@@ -38,3 +36,6 @@ def register(app: App, runtime: Runtime) -> None:
             respond(text=text, replace_original=False, response_type="ephemeral")
         else:
             client.chat_postMessage(channel=body["user"]["id"], text=text)
+
+    app.action(ids.STOP_REMINDERS)(ack=acknowledge, lazy=[mute])
+    app.action(ids.ORG_ALREADY_SIGNED)(ack=acknowledge, lazy=[mute])

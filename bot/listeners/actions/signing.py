@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.common import escape
 from bot.flows import signing
+from bot.listeners.followups import acknowledge
 from bot.listeners.values import action_value, ints, letter_and_source
 from bot.runtime import Runtime
 from bot.services import signons
@@ -38,9 +39,7 @@ def _reply(respond: Respond, body: dict[str, Any], client: WebClient, text: str,
 
 
 def register(app: App, runtime: Runtime) -> None:
-    @app.action(ids.SIGN_ON_BUTTON)
-    def sign_on_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    def sign_on_button(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         parsed = letter_and_source(action_value(body), _default_source(body))
         if parsed is None:
             return
@@ -57,31 +56,20 @@ def register(app: App, runtime: Runtime) -> None:
             letter_id=letter_id,
         )
 
-    @app.action(ids.READ_LETTER_BUTTON)
-    def read_letter_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    def read_letter_button(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         parsed = letter_and_source(action_value(body), "post_button")
         if parsed is not None:
             signing.read_letter(runtime, client, body, parsed[0], context.team_id or "")
 
-    @app.action(ids.PICK_LETTER)
-    def pick_letter(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    def pick_letter(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         signing.picked_letter(runtime, client, body, context.team_id or "")
 
-    @app.action(ids.EDIT_SIGNATURE)
-    def edit_signature(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    def edit_signature(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         parsed = ints(action_value(body), 1)
         if parsed is not None:
             signing.open_edit(runtime, client, body, parsed[0], context.team_id or "")
 
-    @app.action(ids.WITHDRAW_SIGNATURE)
-    @app.action(ids.WITHDRAW_AFTER_CHANGE)
-    def withdraw_signature(
-        ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
-    ) -> None:
-        ack()
+    def withdraw_signature(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
         parsed = ints(action_value(body), 1)
         if parsed is None:
             return
@@ -89,11 +77,16 @@ def register(app: App, runtime: Runtime) -> None:
         outcome = signing.withdraw_signature(runtime, client, user_id, parsed[0], context.team_id or "")
         _reply(respond, body, client, signing.withdrawal_text(outcome), replace=isinstance(outcome, Withdrawn))
         if isinstance(outcome, Withdrawn) and not outcome.already:
-            signing.notify_coordinators_of_withdrawal(runtime, client, outcome, user_id)
+            signing.notify_coordinators_of_withdrawal(
+                runtime,
+                client,
+                letter_id=outcome.letter_id,
+                letter_title=outcome.letter_title,
+                org_name=outcome.org_name,
+                user_id=user_id,
+            )
 
-    @app.action(ids.KEEP_SIGNATURE)
-    def keep_signature(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def keep_signature(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         parsed = ints(action_value(body), 1)
         if parsed is None:
             return
@@ -109,9 +102,7 @@ def register(app: App, runtime: Runtime) -> None:
             text = "That signature was withdrawn or merged, so there is nothing to keep."
         _reply(respond, body, client, text, replace=isinstance(outcome, Updated))
 
-    @app.action(ids.CONFIRM_MERGE)
-    def confirm_merge(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def confirm_merge(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         parsed = ints(action_value(body), 2)
         if parsed is None:
             return
@@ -133,9 +124,7 @@ def register(app: App, runtime: Runtime) -> None:
             text = "These can no longer be merged (one of them was withdrawn or already merged)."
         _reply(respond, body, client, text, replace=isinstance(outcome, Merged))
 
-    @app.action(ids.DECLINE_MERGE)
-    def decline_merge(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def decline_merge(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         parsed = ints(action_value(body), 1)
         if parsed is None:
             return
@@ -150,3 +139,13 @@ def register(app: App, runtime: Runtime) -> None:
             lambda s: signons.dismiss_duplicate(s, signatory_id=parsed[0], actor=actor, now=utcnow())
         )
         _reply(respond, body, client, "Got it — listed as a separate organization.", replace=False)
+
+    app.action(ids.SIGN_ON_BUTTON)(ack=acknowledge, lazy=[sign_on_button])
+    app.action(ids.READ_LETTER_BUTTON)(ack=acknowledge, lazy=[read_letter_button])
+    app.action(ids.PICK_LETTER)(ack=acknowledge, lazy=[pick_letter])
+    app.action(ids.EDIT_SIGNATURE)(ack=acknowledge, lazy=[edit_signature])
+    app.action(ids.WITHDRAW_SIGNATURE)(ack=acknowledge, lazy=[withdraw_signature])
+    app.action(ids.WITHDRAW_AFTER_CHANGE)(ack=acknowledge, lazy=[withdraw_signature])
+    app.action(ids.KEEP_SIGNATURE)(ack=acknowledge, lazy=[keep_signature])
+    app.action(ids.CONFIRM_MERGE)(ack=acknowledge, lazy=[confirm_merge])
+    app.action(ids.DECLINE_MERGE)(ack=acknowledge, lazy=[decline_merge])

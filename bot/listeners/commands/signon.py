@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.help import help_message, unknown_command
 from bot.flows import coordinating, exporting, signing
+from bot.listeners.followups import follow_up_runner, later_for
 from bot.runtime import Runtime
 from bot.services.coordinators import is_coordinator
 
@@ -36,10 +37,10 @@ def parse(text: str) -> tuple[str, str]:
 
 
 def register(app: App, runtime: Runtime) -> None:
-    @app.command(ids.COMMAND)
     def signon_command(
         ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
+        later = later_for(context)
         subcommand, rest = parse(command.get("text", ""))
         user_id = command["user_id"]
         team_id = context.team_id or command.get("team_id", "")
@@ -57,9 +58,8 @@ def register(app: App, runtime: Runtime) -> None:
                     return
                 letter_id = matches[0] if len(matches) == 1 else None
             ack()
-            signing.open_signon(
-                runtime,
-                client,
+            later(
+                "open_signon",
                 trigger_id=command["trigger_id"],
                 user_id=user_id,
                 team_id=team_id,
@@ -73,10 +73,12 @@ def register(app: App, runtime: Runtime) -> None:
         elif subcommand == "status":
             signing.status(runtime, ack, user_id, team_id)
         elif subcommand == "withdraw":
-            signing.withdraw_command(runtime, ack, client, command, team_id, rest)
+            signing.withdraw_command(runtime, ack, command, team_id, rest, later)
         elif subcommand == "new":
-            coordinating.new_letter(runtime, ack, client, command, team_id)
+            coordinating.new_letter(runtime, ack, client, command, later)
         elif subcommand in ("edit", "close", "reopen", "review"):
-            coordinating.manage_command(runtime, ack, client, respond, command, team_id, subcommand, rest)
+            coordinating.manage_command(runtime, ack, client, command, team_id, subcommand, rest, later)
         elif subcommand == "export":
-            exporting.export_command(runtime, ack, client, respond, command, team_id, rest)
+            exporting.export_command(runtime, ack, client, command, team_id, rest, later)
+
+    app.command(ids.COMMAND)(ack=signon_command, lazy=[follow_up_runner(runtime)])

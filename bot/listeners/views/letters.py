@@ -12,18 +12,22 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.flows import coordinating
+from bot.listeners.followups import follow_up_runner, later_for
 from bot.runtime import Runtime
 
 
 def register(app: App, runtime: Runtime) -> None:
-    @app.view(ids.LETTER_NEW_MODAL)
+    follow_ups = [follow_up_runner(runtime)]
+
     def submit_new(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        coordinating.submit_new(runtime, ack, body, client, context.team_id or "")
+        coordinating.submit_new(runtime, ack, body, client, context.team_id or "", later_for(context))
 
-    @app.view(ids.LETTER_EDIT_MODAL)
     def submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        coordinating.submit_edit(runtime, ack, body, client, context.team_id or "")
+        coordinating.submit_edit(runtime, ack, body, client, context.team_id or "", later_for(context))
 
-    @app.view(ids.LETTER_REOPEN_MODAL)
     def submit_reopen(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         coordinating.submit_reopen(runtime, ack, body, client, context.team_id or "")
+
+    app.view(ids.LETTER_NEW_MODAL)(ack=submit_new, lazy=follow_ups)
+    app.view(ids.LETTER_EDIT_MODAL)(ack=submit_edit, lazy=follow_ups)
+    app.view(ids.LETTER_REOPEN_MODAL)(submit_reopen)
