@@ -158,12 +158,10 @@ def run_web(settings: Settings, identity: BotIdentity | None) -> None:
 
     def load_worker_app() -> Any:
         # In each gunicorn worker, after the fork: fresh connections, its own scheduler.
-        from slack_bolt.adapter.wsgi import SlackRequestHandler
-
         from bot.app import build_app
         from bot.logsetup import configure_logging
         from bot.scheduler import start_scheduler
-        from bot.server import SignonWSGI
+        from bot.server import ParsedOnceRequestHandler, SignonWSGI
 
         configure_logging(settings.log_level, secrets_of(settings), json_lines=settings.log_json)
         database = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
@@ -179,7 +177,7 @@ def run_web(settings: Settings, identity: BotIdentity | None) -> None:
             runtime = Runtime(settings, database, tokens, identity)
             app = build_app(runtime)
         start_scheduler(runtime)
-        return SignonWSGI(SlackRequestHandler(app), runtime)
+        return SignonWSGI(ParsedOnceRequestHandler(app), runtime)
 
     log.info(
         "serving HTTP on 0.0.0.0:%d (POST /slack/events, GET /healthz) with %d worker(s) x %d threads",

@@ -169,25 +169,35 @@ class Jobs:
     def receipts(self) -> None:
         """Send pending receipts, at most SIGNON_RECEIPT_RATE a second from this process."""
         receipt_service.release_dead_claims(self.runtime, utcnow())
-        interval = 1.0 / self.runtime.settings.receipt_rate
-        while (signatory_id := receipt_service.claim_next(self.runtime)) is not None:
-            started = time.monotonic()
-            receipt_service.flag_near_duplicate(self.runtime, signatory_id)
-            with self.runtime.db.read() as session:
-                team_id = session.execute(
-                    select(Letter.team_id)
-                    .join(Signatory, Signatory.letter_id == Letter.id)
-                    .where(Signatory.id == signatory_id)
-                ).scalar_one()
+        rate = self.runtime.settings.receipt_rate
+        # About a second's worth per claim: few write transactions during a rush of sign-ons, and a batch
+        # that goes back to pending quickly if this process stops.
+        batch_size = max(1, round(rate))
+        while claimed := receipt_service.claim_batch(self.runtime, batch_size):
+            receipt_service.flag_near_duplicates(self.runtime, claimed)
+            unsent = [receipt.signatory_id for receipt in claimed]
             try:
-                sent = send_receipt(self.runtime, self.client(team_id), signatory_id)
-            except (SlackRequestError, OSError) as error:
-                # The connection broke: Slack may have the message, so it is not sent again.
-                log.warning("receipt for signatory %s: %s; not resent", signatory_id, type(error).__name__)
-                receipt_service.finish(self.runtime, signatory_id, "unknown")
-                continue
-            receipt_service.finish(self.runtime, signatory_id, "sent" if sent else "failed")
-            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+                for receipt in claimed:
+                    started = time.monotonic()
+                    unsent.remove(receipt.signatory_id)
+                    self._send_receipt(receipt.signatory_id, receipt.team_id)
+                    time.sleep(max(0.0, 1.0 / rate - (time.monotonic() - started)))
+            finally:
+                receipt_service.release(self.runtime, unsent)
+
+    def _send_receipt(self, signatory_id: int, team_id: str | None) -> None:
+        try:
+            sent = send_receipt(self.runtime, self.client(team_id), signatory_id)
+        except (SlackRequestError, OSError) as error:
+            # The connection broke: Slack may have the message, so it is not sent again.
+            log.warning("receipt for signatory %s: %s; not resent", signatory_id, type(error).__name__)
+            receipt_service.finish(self.runtime, signatory_id, "unknown")
+            return
+        except Exception:
+            # Slack may have the message: never sent again, and not left claimed by a process that lives on.
+            receipt_service.finish(self.runtime, signatory_id, "unknown")
+            raise
+        receipt_service.finish(self.runtime, signatory_id, "sent" if sent else "failed")
 
     # -- posts --------------------------------------------------------------------------------------
 

@@ -21,6 +21,14 @@ from db.engine import StorageUnavailable
 log = logging.getLogger(__name__)
 
 
+class _SkippedTickFilter(logging.Filter):
+    """A job still working at its next tick (receipts are paced to Slack's limits) is normal here: the running
+    instance carries on, and APScheduler's warning for each skipped tick would only be noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
 def _guarded(name: str, work: Callable[[], None]) -> Callable[[], None]:
     def run() -> None:
         try:
@@ -36,6 +44,9 @@ def _guarded(name: str, work: Callable[[], None]) -> Callable[[], None]:
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     jobs = Jobs(runtime)
+    apscheduler_log = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(existing, _SkippedTickFilter) for existing in apscheduler_log.filters):
+        apscheduler_log.addFilter(_SkippedTickFilter())
     poll = runtime.settings.poll_seconds
     scheduler = BackgroundScheduler(
         timezone="UTC",

@@ -21,6 +21,7 @@ from tests.e2e.steps import (
     sign_on,
     signatories,
     signon_values,
+    wait_for_receipts,
 )
 from tests.fakeslack import DriverResponse, FakeSlack
 from tests.harness import run_cli
@@ -76,6 +77,16 @@ def test_kill_9_during_a_burst_loses_and_doubles_nothing(
     rows = signatories(database_url, letter_id)
     assert sorted(s.org_name for s in rows) == sorted(f"Burst Org {i}" for i in range(len(people)))
     assert len({s.org_key for s in rows}) == len(people) == len(rows)
+
+    # Receipts: the killed process may have been sending one (never resent: "unknown"); the rest of the
+    # batch it had claimed went back to pending, so everyone else gets exactly one receipt.
+    wait_for_receipts(running, letter_id, timeout=60)
+    rows = signatories(database_url, letter_id)
+    assert len([s for s in rows if s.receipt_status == "unknown"]) <= 1
+    for row in rows:
+        receipts = [m for m in fake.dm_messages(row.signer_user_id) if "You signed on" in str(m.get("text"))]
+        assert len(receipts) <= 1, row.org_name
+        assert row.receipt_status in ("sent", "unknown") and (row.receipt_status == "unknown" or receipts)
     check_app_health(running)
     running.process.stop()
 
