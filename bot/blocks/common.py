@@ -49,6 +49,18 @@ def section(text: str, *, block_id: str | None = None, accessory: Block | None =
     return block
 
 
+def notice(text: str) -> dict[str, Any]:
+    """``text`` and ``blocks`` of a short message that quotes what people typed (organization names).
+
+    The block is plain text, so ``*bold*``, ``_it_`` and ``~strike~`` stay literal: Slack's mrkdwn has no way to
+    escape them. The notification text is escaped, so no mention or link can come alive there either.
+    """
+    return {
+        "text": escape(text),
+        "blocks": [{"type": "section", "text": plain(truncate(text, SECTION_TEXT_MAX), emoji=True)}],
+    }
+
+
 def plain_section(text: str, *, block_id: str | None = None) -> Block:
     block: Block = {"type": "section", "text": plain(truncate(text, SECTION_TEXT_MAX), emoji=False)}
     if block_id:

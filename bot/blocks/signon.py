@@ -18,6 +18,7 @@ from bot.blocks.common import (
     divider,
     escape,
     modal,
+    notice,
     plain,
     plain_section,
     section,
@@ -89,8 +90,9 @@ def loading_modal(title: str = "Sign on") -> dict[str, Any]:
     return modal(title, [section(":hourglass_flowing_sand: Loading…")], callback_id=ids.LOADING_MODAL)
 
 
-def message_modal(title: str, text: str, *, callback_id: str = ids.INFO_MODAL) -> dict[str, Any]:
-    return modal(title, [section(text)], callback_id=callback_id, close="Close")
+def message_modal(title: str, text: str, *, callback_id: str = ids.INFO_MODAL, quoting: bool = False) -> dict[str, Any]:
+    """A modal with one message; ``quoting`` when the text quotes what people typed (shown as plain text)."""
+    return modal(title, notice(text)["blocks"] if quoting else [section(text)], callback_id=callback_id, close="Close")
 
 
 def letter_heading(letter: LetterView) -> list[Block]:
@@ -227,18 +229,24 @@ def signed_modal(org_name: str, letter_title: str, *, resigned: bool) -> dict[st
 def already_signed_modal(
     org_name: str, signed_by: str, signed_at: datetime, letter_title: str, *, by_you: bool
 ) -> dict[str, Any]:
+    on_letter = f"on *{escape(letter_title)}*"
     if by_you:
         lead = ":white_check_mark: *You already signed this letter for*"
-        tail = "Nothing changed. Your receipt in a direct message has Edit and Withdraw buttons."
+        details = context(
+            f"{on_letter}. Nothing changed. Your receipt in a direct message has Edit and Withdraw buttons."
+        )
     else:
         lead = ":information_source: *Your organization has already signed*"
-        tail = (
-            f"{escape(signed_by)} signed it {slack_date(signed_at, '{date_short_pretty}')}. We've added you"
-            " as another contact for your organization."
+        # The person's name as plain text: mrkdwn cannot escape *, _ or ~.
+        details = context(
+            f"{on_letter}, signed by",
+            plain(signed_by, emoji=False),
+            f"{slack_date(signed_at, '{date_short_pretty}')}. "
+            "We've added you as another contact for your organization.",
         )
     return modal(
         "Already signed",
-        [section(lead), plain_section(org_name), context(f"on *{escape(letter_title)}*. {tail}")],
+        [section(lead), plain_section(org_name), details],
         callback_id=ids.INFO_MODAL,
         close="Done",
     )

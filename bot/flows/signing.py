@@ -445,18 +445,16 @@ def withdraw_signature(
 
 
 def withdrawal_text(outcome: Withdrawn | LetterClosed | NotAllowed | LetterMissing) -> str:
+    """Plain text (it quotes the organization's name): show it with ``notice`` or ``quoting=True``."""
     if isinstance(outcome, Withdrawn):
         if outcome.already:
-            return f"{escape(outcome.org_name)} is no longer on “{escape(outcome.letter_title)}”."
+            return f"{outcome.org_name} is no longer on “{outcome.letter_title}”."
         return (
-            f":wave: Withdrawn: {escape(outcome.org_name)} is no longer on “{escape(outcome.letter_title)}”. "
-            "You can sign again before the deadline with `/signon`."
+            f":wave: Withdrawn: {outcome.org_name} is no longer on “{outcome.letter_title}”. "
+            "You can sign again before the deadline with /signon."
         )
     if isinstance(outcome, LetterClosed):
-        return (
-            f"“{escape(outcome.title)}” has closed, so signatures can't be withdrawn here. "
-            "Please contact a coordinator."
-        )
+        return f"“{outcome.title}” has closed, so signatures can't be withdrawn here. Please contact a coordinator."
     if isinstance(outcome, NotAllowed):
         return outcome.reason
     return "That sign-on no longer exists."

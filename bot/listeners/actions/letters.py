@@ -11,7 +11,7 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.common import escape
+from bot.blocks.common import notice
 from bot.flows import coordinating, exporting, home, signing
 from bot.listeners.followups import acknowledge
 from bot.listeners.values import action_value, ints
@@ -23,11 +23,13 @@ from bot.timeutil import utcnow
 from db.models import Signatory
 
 
-def _tell(respond: Respond, body: dict[str, Any], client: WebClient, text: str) -> None:
+def _tell(respond: Respond, body: dict[str, Any], client: WebClient, text: str, *, quoting: bool = False) -> None:
+    """``quoting`` when the text quotes organization names: then it is shown as plain text."""
+    message = notice(text) if quoting else {"text": text}
     if body.get("response_url"):
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        respond(**message, response_type="ephemeral", replace_original=False)
     else:
-        client.chat_postMessage(channel=body["user"]["id"], text=text)
+        client.chat_postMessage(channel=body["user"]["id"], **message)
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -121,7 +123,8 @@ def register(app: App, runtime: Runtime) -> None:
                 respond,
                 body,
                 client,
-                f":link: Merged “{escape(outcome.source_name)}” into “{escape(outcome.target_name)}”.",
+                f":link: Merged “{outcome.source_name}” into “{outcome.target_name}”.",
+                quoting=True,
             )
         else:
             _tell(respond, body, client, "Those can no longer be merged (withdrawn or already merged).")
@@ -151,10 +154,11 @@ def register(app: App, runtime: Runtime) -> None:
                 respond,
                 body,
                 client,
-                f":wastebasket: Removed {escape(outcome.org_name)} from “{escape(outcome.letter_title)}”.",
+                f":wastebasket: Removed {outcome.org_name} from “{outcome.letter_title}”.",
+                quoting=True,
             )
         else:
-            _tell(respond, body, client, signing.withdrawal_text(outcome))
+            _tell(respond, body, client, signing.withdrawal_text(outcome), quoting=True)
         home.publish(runtime, client, user_id, context.team_id or "")
 
     def refresh_home(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -11,7 +11,7 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.common import escape
+from bot.blocks.common import notice
 from bot.flows import signing
 from bot.listeners.followups import acknowledge
 from bot.listeners.values import action_value, ints, letter_and_source
@@ -31,11 +31,15 @@ def _default_source(body: dict[str, Any]) -> str:
 
 
 def _reply(respond: Respond, body: dict[str, Any], client: WebClient, text: str, *, replace: bool = False) -> None:
-    """Answer a button press where it happened: in the message (response_url) or, from a view, by DM."""
+    """Answer a button press where it happened: in the message (response_url) or, from a view, by DM.
+
+    ``text`` is plain text: these answers quote organization names.
+    """
+    message = notice(text)
     if body.get("response_url"):
-        respond(text=text, replace_original=replace, response_type="ephemeral")
+        respond(**message, replace_original=replace, response_type="ephemeral")
     else:
-        client.chat_postMessage(channel=body["user"]["id"], text=text)
+        client.chat_postMessage(channel=body["user"]["id"], **message)
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -95,7 +99,7 @@ def register(app: App, runtime: Runtime) -> None:
             lambda s: signons.keep_signature(s, signatory_id=parsed[0], actor=actor, now=utcnow())
         )
         if isinstance(outcome, Updated):
-            text = f":white_check_mark: Thanks — {escape(outcome.org_name)} stays on “{escape(outcome.letter_title)}”."
+            text = f":white_check_mark: Thanks — {outcome.org_name} stays on “{outcome.letter_title}”."
         elif isinstance(outcome, NotAllowed):
             text = outcome.reason
         else:
@@ -115,7 +119,7 @@ def register(app: App, runtime: Runtime) -> None:
         )
         if isinstance(outcome, Merged):
             text = (
-                f":link: Merged: your sign-on is now part of “{escape(outcome.target_name)}”, which is listed once. "
+                f":link: Merged: your sign-on is now part of “{outcome.target_name}”, which is listed once. "
                 "You are recorded as one of its contacts."
             )
         elif isinstance(outcome, NotAllowed):

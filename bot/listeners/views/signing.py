@@ -45,7 +45,7 @@ def register(app: App, runtime: Runtime) -> None:
             return
         user_id = body["user"]["id"]
         outcome = signing.withdraw_signature(runtime, client, user_id, signatory_id, context.team_id or "")
-        ack(response_action="update", view=message_modal("Withdraw", signing.withdrawal_text(outcome)))
+        ack(response_action="update", view=message_modal("Withdraw", signing.withdrawal_text(outcome), quoting=True))
         if isinstance(outcome, Withdrawn) and not outcome.already:
             later_for(context)(
                 "tell_coordinators_withdrawal",
