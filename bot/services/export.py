@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,11 +73,19 @@ class ExportData:
         return [row.organization for row in self.rows]
 
 
-def ordered_rows(leads: Sequence[str], signatories: Iterable[ExportRow]) -> list[ExportRow]:
-    """Leads first (in order), then the others alphabetically; a lead that also signed appears once."""
+def ordered_rows(
+    leads: Sequence[str], signatories: Iterable[ExportRow], *, stored_keys: Mapping[int, str] | None = None
+) -> list[ExportRow]:
+    """Leads first (in order), then the others alphabetically; a lead that also signed appears once.
+
+    ``stored_keys`` maps signatory ids to their normalized keys as stored (computing a key is most of the
+    cost of ordering a large letter).
+    """
+    stored_keys = stored_keys or {}
     by_key: dict[str, ExportRow] = {}
     for row in signatories:
-        by_key.setdefault(orgnames.org_key(row.organization), row)
+        key = stored_keys.get(row.signatory_id) if row.signatory_id is not None else None
+        by_key.setdefault(key or orgnames.org_key(row.organization), row)
     rows: list[ExportRow] = []
     lead_keys: set[str] = set()
     for lead in leads:
@@ -104,6 +112,7 @@ def load_export(session: Session, letter: Letter, channel_names: dict[str, str] 
         select(
             Signatory.id,
             Signatory.org_name,
+            Signatory.org_key,
             Signatory.signer_name,
             Signatory.signer_title,
             Signatory.signer_email,
@@ -149,7 +158,8 @@ def load_export(session: Session, letter: Letter, channel_names: dict[str, str] 
             )
         )
     leads = [lead.name for lead in letter.lead_organizations]
-    return ExportData(letter.id, letter.title, ordered_rows(leads, rows))
+    stored_keys = {s.id: s.org_key for s in signatories}
+    return ExportData(letter.id, letter.title, ordered_rows(leads, rows, stored_keys=stored_keys))
 
 
 def text_block(data: ExportData) -> str:

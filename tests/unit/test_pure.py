@@ -16,6 +16,7 @@ from bot.blocks.common import escape, split_text, text_sections
 from bot.listeners.commands.signon import parse
 from bot.oauth import BOT_SCOPES
 from bot.services.export import ExportData, ExportRow, csv_text, neutralize, ordered_rows, sort_key, text_block
+from bot.services.orgnames import org_key
 from bot.services.reminders import Profile, SignedSignals, quiet_hours_due, skip_reason
 from bot.settings import (
     ConfigError,
@@ -137,6 +138,21 @@ def test_export_order_and_leads() -> None:
         "FAITH IN TEXAS",
         "Federación Hispana",
         "unidos us",
+    ]
+    # With the keys stored at sign-on time, the same order comes out without recomputing them.
+    stored = {row.signatory_id: org_key(row.organization) for row in rows if row.signatory_id is not None}
+    assert [
+        row.organization for row in ordered_rows(["UNIDOSUS", "Lead Only Org"], rows, stored_keys=stored)
+    ] == ordered
+
+
+def test_export_order_uses_the_stored_key() -> None:
+    # A name whose stored key is a lead's key is that lead, listed once, spelled as the coordinator wrote it.
+    rows = [ExportRow("Make the Road NY", 1), ExportRow("Acacia Center", 2)]
+    ordered = ordered_rows(["Make the Road New York"], rows, stored_keys={1: org_key("Make the Road New York")})
+    assert [(row.organization, row.signatory_id, row.is_lead) for row in ordered] == [
+        ("Make the Road New York", 1, True),
+        ("Acacia Center", 2, False),
     ]
     assert sort_key("Ángeles Unidos") < sort_key("Basta")
 
