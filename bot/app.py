@@ -55,7 +55,9 @@ def build_app(runtime: Runtime, *, oauth_settings: Any = None, installation_stor
                 bot_user_id=identity.bot_user_id,
             )
 
-        app = App(client=runtime.client(), authorize=authorize, **common)
+        # A client without a token, as in OAuth mode: Bolt gives each request one with the token `authorize`
+        # returns (and warns at every start when the app's own client carries a token as well).
+        app = App(client=make_client(settings, None), authorize=authorize, **common)
 
     app.use(_request_ids)
     app.error(_apologize)
