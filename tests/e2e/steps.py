@@ -245,3 +245,13 @@ def wait_for_receipts(app: RunningApp, letter_id: int, timeout: float = 20.0) ->
         return waiting is None
 
     app.fake.wait_until(settled, timeout=timeout)
+
+
+def home_view_of(app: RunningApp, user_id: str) -> dict[str, Any]:
+    """Open the App Home tab as ``user_id`` and return the view the app published for it."""
+    before = len(app.fake.calls("views.publish"))
+    app.driver.app_home_opened(user_id)
+    app.fake.wait_until(lambda: len(app.fake.calls("views.publish")) > before)
+    view = app.fake.home_view(user_id)
+    assert view is not None
+    return view

@@ -11,26 +11,25 @@ import urllib.parse
 from sqlalchemy import make_url
 
 from tests.conftest import TEST_DATABASE_URL, Coalition, RunningApp, check_app_health, start_app
-from tests.e2e.steps import create_letter, message_text, sign_on, signatories, wait_for_modal, wait_for_receipts
+from tests.e2e.steps import (
+    create_letter,
+    home_view_of,
+    message_text,
+    sign_on,
+    signatories,
+    wait_for_modal,
+    wait_for_receipts,
+)
 from tests.fakeslack import FakeSlack
-
-
-def home_of(app: RunningApp, user_id: str) -> dict[str, object]:
-    before = len(app.fake.calls("views.publish"))
-    app.driver.app_home_opened(user_id)
-    app.fake.wait_until(lambda: len(app.fake.calls("views.publish")) > before)
-    view = app.fake.home_view(user_id)
-    assert view is not None
-    return view
 
 
 def test_home_shows_members_their_status(app: RunningApp, coalition: Coalition) -> None:
     letter_id = create_letter(app, coalition)
     member = coalition.members[0]
-    shown = json.dumps(home_of(app, member))
+    shown = json.dumps(home_view_of(app, member))
     assert "Protect Due Process Now" in shown and "Not signed yet" in shown and "Letters you coordinate" not in shown
     sign_on(app, member, letter_id, coalition.public, "Home Org")
-    shown = json.dumps(home_of(app, member))
+    shown = json.dumps(home_view_of(app, member))
     assert "Your organization signed" in shown and "Signed as Home Org" in shown
 
 
@@ -41,7 +40,7 @@ def test_coordinator_home_reviews_and_removes(app: RunningApp, coalition: Coalit
     sign_on(app, coalition.members[2], letter_id, coalition.public, "Spam Inc", email="c@spam.org")
     sign_on(app, coalition.members[3], letter_id, coalition.public, "Real Org", email="d@real.org")
     wait_for_receipts(app, letter_id)
-    view = home_of(app, coalition.coordinator)
+    view = home_view_of(app, coalition.coordinator)
     shown = json.dumps(view)
     assert "Letters you coordinate" in shown and "4 organizations" in shown and "4 new in the last 24 hours" in shown
     assert "possible duplicate" in shown and "Sunrise Boston" in shown
@@ -57,7 +56,7 @@ def test_coordinator_home_reviews_and_removes(app: RunningApp, coalition: Coalit
         view_id=str(view["id"]),
     )
     app.fake.wait_until(lambda: "Spam Inc" not in {s.org_name for s in signatories(app.database_url, letter_id)})
-    view = home_of(app, coalition.coordinator)
+    view = home_view_of(app, coalition.coordinator)
     app.driver.click(
         coalition.coordinator,
         "review_dismiss",

@@ -28,6 +28,7 @@ from tests.conftest import Coalition, RunningApp, check_app_health, start_app
 from tests.e2e.steps import (
     create_letter,
     db_session,
+    home_view_of,
     letter_values,
     local_deadline,
     message_text,
@@ -118,15 +119,6 @@ def send(app: RunningApp, payload: dict[str, Any]) -> DriverResponse:
     response = send_interaction(app.driver, payload)
     assert response.status == 200, (response.status, response.body[:300])
     return response
-
-
-def home_view_of(app: RunningApp, user_id: str) -> dict[str, Any]:
-    before = len(app.fake.calls("views.publish"))
-    app.driver.app_home_opened(user_id)
-    app.fake.wait_until(lambda: len(app.fake.calls("views.publish")) > before)
-    view = app.fake.home_view(user_id)
-    assert view is not None
-    return view
 
 
 # ---------------------------------------------------------------------------------------------------
