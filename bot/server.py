@@ -44,11 +44,6 @@ def _slack_id(value: Any) -> bool:
     return isinstance(value, str) and 0 < len(value) <= 32
 
 
-def slack_shaped(raw: bytes, content_type: str | None) -> bool:
-    """Whether a request body has the envelope every request from Slack has (§2.1, §2.6, §2.7)."""
-    return slack_shaped_body(raw, content_type) is not None
-
-
 def slack_shaped_body(raw: bytes, content_type: str | None) -> dict[str, Any] | None:
     """The parsed body, if it has the envelope every request from Slack has (§2.1, §2.6, §2.7); else None.
 
