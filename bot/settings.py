@@ -238,15 +238,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
     except ValueError as error:
         raise ConfigError("SIGNON_DIGEST_INTERVAL", f"is invalid: {error}", "Use a duration like 1h or 30m.") from None
 
-    rate_text = get("SIGNON_RECEIPT_RATE") or "10"
-    try:
-        receipt_rate = float(rate_text)
-        if not 0.1 <= receipt_rate <= 100:
-            raise ValueError
-    except ValueError:
-        raise ConfigError(
-            "SIGNON_RECEIPT_RATE", f"is “{rate_text}”", "Use receipts per second per process, from 0.1 to 100."
-        ) from None
+    receipt_rate = _float_setting(
+        get, "SIGNON_RECEIPT_RATE", 10.0, 0.1, 100, "Use receipts per second per process, from 0.1 to 100."
+    )
 
     log_format = (get("LOG_FORMAT") or "text").lower()
     if log_format not in ("text", "json"):
@@ -260,13 +254,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
             "Use FULL (survives power loss) or NORMAL (survives process crashes only).",
         )
 
-    poll = get("SIGNON_POLL_SECONDS") or "2"
-    try:
-        poll_seconds = float(poll)
-        if not 0.1 <= poll_seconds <= 60:
-            raise ValueError
-    except ValueError:
-        raise ConfigError("SIGNON_POLL_SECONDS", f"is “{poll}”", "Use a number of seconds from 0.1 to 60.") from None
+    poll_seconds = _float_setting(get, "SIGNON_POLL_SECONDS", 2.0, 0.1, 60, "Use a number of seconds from 0.1 to 60.")
 
     return Settings(
         bot_token=bot_token,
@@ -301,6 +289,19 @@ def _int_setting(get: object, name: str, default: int, low: int, high: int) -> i
         raise ConfigError(name, f"is “{raw}”, not a whole number", f"Use a number from {low} to {high}.") from None
     if not low <= value <= high:
         raise ConfigError(name, f"is {value}", f"Use a number from {low} to {high}.")
+    return value
+
+
+def _float_setting(get: object, name: str, default: float, low: float, high: float, fix: str) -> float:
+    raw = get(name) if callable(get) else None
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(name, f"is “{raw}”", fix) from None
+    if not low <= value <= high:  # also refuses nan
+        raise ConfigError(name, f"is “{raw}”", fix)
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,26 +25,33 @@ def manifest_bot_scopes() -> list[str]:
     return list(manifest["oauth_config"]["scopes"]["bot"])
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh empty database per test: a SQLite file, or a new PostgreSQL database under TEST_DATABASE_URL."""
+@contextmanager
+def fresh_database(directory: Path, prefix: str = "signon_t") -> Iterator[str]:
+    """A new empty database: a SQLite file in ``directory``, or a new PostgreSQL database under
+    TEST_DATABASE_URL, dropped afterwards."""
     if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'signon.db'}"
+        yield f"sqlite:///{directory / 'signon.db'}"
         return
     from bot.settings import normalize_database_url
 
     admin_url = normalize_database_url(TEST_DATABASE_URL)
-    name = f"signon_t_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     try:
-        yield url
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh empty database per test."""
+    with fresh_database(tmp_path) as url:
+        yield url
 
 
 @dataclass

@@ -14,16 +14,21 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import create_engine, make_url, text
 
-from tests.conftest import TEST_DATABASE_URL, Coalition, RunningApp, build_coalition, manifest_bot_scopes, start_app
+from tests.conftest import (
+    Coalition,
+    RunningApp,
+    build_coalition,
+    fresh_database,
+    manifest_bot_scopes,
+    start_app,
+)
 from tests.fakeslack import FakeSlack
 from tests.harness import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET
 
@@ -58,25 +63,6 @@ class FuzzTarget:
         return self.app.fake
 
 
-def _module_database(tmp: Path) -> Iterator[str]:
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp / 'signon.db'}"
-        return
-    from bot.settings import normalize_database_url
-
-    admin_url = normalize_database_url(TEST_DATABASE_URL)
-    name = f"signon_f_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="module")
 def target() -> Iterator[FuzzTarget]:
     """A running app with a coalition and one open letter posted in #coalition."""
@@ -88,15 +74,15 @@ def target() -> Iterator[FuzzTarget]:
     fake.start()
     try:
         coalition = build_coalition(fake)
-        with tempfile.TemporaryDirectory(prefix="signon-fuzz-") as tmp:
-            database = _module_database(Path(tmp))
-            database_url = next(database)
+        with (
+            tempfile.TemporaryDirectory(prefix="signon-fuzz-") as tmp,
+            fresh_database(Path(tmp), "signon_f") as database_url,
+        ):
             running = start_app(fake, database_url, coalition)
             try:
                 letter_id = create_letter(running, coalition, title="Fuzzing Letter")
                 yield FuzzTarget(running, coalition, letter_id)
             finally:
                 running.process.stop()
-                database.close()
     finally:
         fake.stop()
