@@ -623,7 +623,7 @@ def org_names(count: int, *, seed: int = 2024) -> list[str]:
     The 568 real names of tests/data/org_names.txt first, then "<Place> <Cause> <Kind>" names such as
     "Tucson Tenants Union" (about 38,000 combinations), then numbered chapters if still more are needed.
     """
-    from bot.services.orgnames import org_key
+    from bot.orgnames import org_key
 
     real = [line.strip() for line in NAMES_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
     places = [p.strip() for p in PLACES.split("|") if p.strip()]
@@ -904,7 +904,7 @@ def bulk_insert_signatories(
     Returns seconds taken."""
     from sqlalchemy import insert
 
-    from bot.services.orgnames import org_key
+    from bot.orgnames import org_key
     from bot.timeutil import utcnow
     from db.engine import Database
     from db.models import AuditEntry, Signatory, SignatoryContact

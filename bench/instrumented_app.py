@@ -106,7 +106,7 @@ def install() -> None:
 
     import bot.flows.signing as signing
     import bot.server as server
-    import bot.services.orgnames as orgnames
+    import bot.orgnames as orgnames
     import bot.services.signons as signons
     import db.engine as engine
 

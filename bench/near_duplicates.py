@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.services.orgnames import OrgNameIndex, find_likely_duplicates, org_key  # noqa: E402
+from bot.orgnames import OrgNameIndex, find_likely_duplicates, org_key  # noqa: E402
 
 NAMES_FILE = ROOT / "tests" / "data" / "org_names.txt"
 PAIRS_FILE = ROOT / "tests" / "data" / "org_near_duplicates.tsv"

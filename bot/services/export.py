@@ -17,7 +17,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.services import audit, orgnames
+from bot import orgnames
+from bot.services import audit
 from db.models import ExportSnapshot, Letter, Signatory, SignatoryContact, SignatoryStatus
 
 CSV_COLUMNS = (

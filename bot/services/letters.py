@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.services import audit, orgnames
+from bot import orgnames
+from bot.services import audit
 from bot.services.signons import clean_text
 from bot.settings import format_duration, parse_durations
 from bot.timeutil import local_to_utc

@@ -17,7 +17,8 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.services import audit, orgnames
+from bot import orgnames
+from bot.services import audit
 from bot.services.dialect import changed, insert, insert_ignoring
 from db.engine import Database
 from db.models import (

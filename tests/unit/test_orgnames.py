@@ -1,4 +1,4 @@
-"""Tests for bot.services.orgnames: display cleanup, unique keys and likely-duplicate warnings."""
+"""Tests for bot.orgnames: display cleanup, unique keys and likely-duplicate warnings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.orgnames import (
+from bot.orgnames import (
     ORG_KEY_MAX_LENGTH,
     REASON_ACRONYM,
     REASON_ACRONYM_ADDED,

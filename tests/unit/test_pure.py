@@ -16,7 +16,7 @@ from bot.blocks.common import escape, split_text, text_sections
 from bot.listeners.commands.signon import parse
 from bot.oauth import BOT_SCOPES
 from bot.services.export import ExportData, ExportRow, csv_text, neutralize, ordered_rows, sort_key, text_block
-from bot.services.orgnames import org_key
+from bot.orgnames import org_key
 from bot.services.reminders import Profile, SignedSignals, quiet_hours_due, skip_reason
 from bot.settings import (
     ConfigError,
