@@ -27,7 +27,7 @@ from slack_sdk import WebClient
 
 CALLBACK_ID = "bare_submit"
 
-# The sign-on form's choices (bot.services.signons.ORG_TYPES), copied: the baseline imports nothing of the app.
+# The sign-on form's choices as members read them (bot/messages), copied: the baseline imports nothing of the app.
 ORG_TYPES = (
     "Community-based organization",
     "Advocacy or policy organization",

@@ -824,19 +824,20 @@ def established_connections_by_pid(port: int, pids: Iterable[int]) -> dict[int, 
 
 
 def signatory_form(i: int, org: str) -> Any:
-    from bot.services.signons import SignOnForm
+    from bot.services.signing.form import SignOnForm
 
     who = person(i)
-    org_type = ("Community-based organization", "Advocacy or policy organization", "Labor union", None)[i % 4]
+    org_type = ("community", "advocacy", "labor", None)[i % 4]
     return SignOnForm(org, who["name"], who["title"], who["email"], who["city"], org_type, None, True)
 
 
 def sign_on_directly(database_url: str, letter_id: int, names: Sequence[str], *, start: int = 0) -> float:
-    """Sign ``names`` onto a letter with the app's own service (bot.services.signons.sign_on), 500 per
+    """Sign ``names`` onto a letter with the app's own service (bot.services.signing.signing.sign_on), 500 per
     transaction, as if each had submitted the form; every 10th organization also gets a second contact
     (a colleague pressing Sign on), which the export lists under "other contacts". Returns seconds taken.
     """
-    from bot.services.signons import Actor, sign_on
+    from bot.services.outcomes import Actor
+    from bot.services.signing.signing import sign_on
     from bot.timeutil import utcnow
     from db.engine import Database
 

@@ -105,9 +105,9 @@ def install() -> None:
     from sqlalchemy import event
 
     import bot.flows.signing as signing
-    import bot.server as server
     import bot.orgnames as orgnames
-    import bot.services.signons as signons
+    import bot.server as server
+    import bot.services.signing.duplicates as duplicates
     import db.engine as engine
 
     def database_init(original: Callable[..., None]) -> Callable[..., None]:
@@ -151,9 +151,14 @@ def install() -> None:
         _wrap(committer, "_commit", timed_commit)
 
     # The near-duplicate index: its lock, and how many rows each lookup (re)reads into the index.
-    cache = getattr(signons, "_name_cache", None)
-    if cache is not None and hasattr(cache, "_lock"):
-        cache._lock = TimedLock(cache._lock, "name_lock")
+    def cache_init(original: Callable[..., None]) -> Callable[..., None]:
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            original(self, *args, **kwargs)
+            self._lock = TimedLock(self._lock, "name_lock")
+
+        return init
+
+    _wrap(duplicates.OrgNameCache, "__init__", cache_init)
 
     def counting_add(original: Callable[..., None]) -> Callable[..., None]:
         def add(self: Any, id: int, name: str) -> None:
@@ -176,12 +181,12 @@ def install() -> None:
 
         return likely_duplicate
 
-    _wrap(signons, "likely_duplicate", timed_likely)
+    _wrap(duplicates.OrgNameCache, "likely_duplicate", timed_likely)
     for module_name, function, label in (
-        ("bot.services.letters", "get_letter", "get_letter"),
-        ("bot.flows.signing", "send_receipt", "receipt"),
-        ("bot.services.receipts", "claim_next", "receipt_claim"),
-        ("bot.services.receipts", "flag_near_duplicate", "receipt_near_duplicate"),
+        ("bot.services.letters.queries", "get_letter", "get_letter"),
+        ("bot.delivery.receipts", "send_receipt", "receipt"),
+        ("bot.delivery.receipts", "claim_batch", "receipt_claim"),
+        ("bot.delivery.receipts", "flag_near_duplicates", "receipt_near_duplicate"),
     ):
         try:
             module = importlib.import_module(module_name)

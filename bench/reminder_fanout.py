@@ -38,7 +38,7 @@ from tests.fakeslack import ratelimit
 # What the app asks for per page (bot/services/reminders.channel_members, bot/services/users.refresh_profiles).
 MEMBERS_PAGE = 1000
 USERS_PAGE = 200
-SEND_WORKERS_PER_PROCESS = 4  # bot/services/reminders.SEND_WORKERS
+SEND_WORKERS_PER_PROCESS = 4  # bot/delivery/reminders.SEND_WORKERS
 
 
 def calls_floor(method: str, calls: int, scale: float) -> float:

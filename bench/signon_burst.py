@@ -61,7 +61,7 @@ class Run:
 
 def form_values(i: int, org: str) -> dict[str, dict[str, Any]]:
     who = common.person(i)
-    org_type = ("Community-based organization", "Advocacy or policy organization", "Labor union", None)[i % 4]
+    org_type = ("community", "advocacy", "labor", None)[i % 4]
     return signon_values(
         org, name=who["name"], title=who["title"], email=who["email"], city=who["city"], org_type=org_type
     )

@@ -192,6 +192,7 @@ def run_web(settings: Settings, identity: BotIdentity | None) -> None:
 
 
 def export(args: argparse.Namespace) -> None:
+    from bot.messages import ENGLISH
     from bot.services import export as export_service
     from db.models import Letter
 
@@ -201,7 +202,10 @@ def export(args: argparse.Namespace) -> None:
         if letter is None:
             fail(f"there is no letter {args.letter}. The letters are numbered as in `/signon list`.")
         data = export_service.load_export(session, letter)
-    output = export_service.text_block(data) if args.format == "text" else export_service.csv_text(data)
+    if args.format == "text":
+        output = export_service.text_block(data)
+    else:  # operators read English; the CSV's names are never translated anyway
+        output = export_service.csv_text(data, ENGLISH.csv_labels())
     if args.output:
         Path(args.output).write_text(output, encoding="utf-8", newline="")
         print(f"signon: wrote {len(data.rows)} organizations to {args.output}", file=sys.stderr)

@@ -11,12 +11,12 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 
 from bot.listeners import register_listeners
+from bot.listeners.middleware import attach_runtime
 from bot.logsetup import request_id
+from bot.messages import ENGLISH
 from bot.runtime import ContextPropagatingExecutor, Runtime, make_client
 
 log = logging.getLogger(__name__)
-
-APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
 
 
 def build_app(runtime: Runtime, *, oauth_settings: Any = None, installation_store: Any = None) -> App:
@@ -60,8 +60,9 @@ def build_app(runtime: Runtime, *, oauth_settings: Any = None, installation_stor
         app = App(client=make_client(settings, None), authorize=authorize, **common)
 
     app.use(_request_ids)
+    app.use(attach_runtime(runtime))
     app.error(_apologize)
-    register_listeners(app, runtime)
+    register_listeners(app)
     return app
 
 
@@ -77,14 +78,16 @@ def _apologize(error: Exception, body: dict[str, Any], logger: logging.Logger) -
     """Unexpected errors: a traceback in the log, a short apology to the person, never a 5xx to Slack."""
     logger.exception("unhandled error in listener: %s", type(error).__name__)
     kind = body.get("type")
+    # No runtime here to ask the person's language: the apology is the same short English line for everyone.
+    w = ENGLISH
     if body.get("command"):
-        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": APOLOGY})
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": w.apology()})
     if kind == "view_submission":
         view = {
             "type": "modal",
-            "title": {"type": "plain_text", "text": "Something went wrong"},
-            "close": {"type": "plain_text", "text": "Back"},
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": APOLOGY}}],
+            "title": {"type": "plain_text", "text": w.apology_title()},
+            "close": {"type": "plain_text", "text": w.back()},
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": w.apology()}}],
         }
         # Pushed on top of the form, so "Back" returns to what the person typed.
         return BoltResponse(status=200, body={"response_action": "push", "view": view})

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.services.signing.duplicates import OrgNameCache
 from bot.settings import Settings
 from db.engine import Database
 
@@ -82,11 +83,22 @@ class Runtime:
     identity: BotIdentity | None = None
     # Distinguishes this process in reminder and post claims (host, pid, random suffix for restarts).
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
+    # The near-duplicate index of each letter's names, loaded incrementally: one per process.
+    names: OrgNameCache = field(default_factory=OrgNameCache)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Runtime:
+        # Bolt deep-copies the request context for lazy listeners; the runtime (engines, locks, caches) is
+        # shared by every thread of the process, so a copy is the same runtime.
+        return self
 
     def client(self, team_id: str | None = None, *, rate_limit_retries: int = 2) -> WebClient:
         """A Web API client for ``team_id`` (the installed workspace; any in single-workspace mode)."""
         token = self.tokens.bot_token(team_id)
         return make_client(self.settings, token, rate_limit_retries=rate_limit_retries)
+
+    def background_client(self, team_id: str | None) -> WebClient:
+        """No automatic retries at all: the jobs handle 429s themselves, without blocking a thread."""
+        return self.client(team_id, rate_limit_retries=0)
 
     def owner_is_gone(self, worker_id: str | None) -> bool:
         """True when a claim's owner was a process on this host that no longer exists (killed, crashed).

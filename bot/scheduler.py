@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.jobs import Jobs
+from bot.jobs import background_jobs
 from bot.runtime import Runtime
 from db.engine import StorageUnavailable
 
@@ -43,26 +43,15 @@ def _guarded(name: str, work: Callable[[], None]) -> Callable[[], None]:
 
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
-    jobs = Jobs(runtime)
     apscheduler_log = logging.getLogger("apscheduler.scheduler")
     if not any(isinstance(existing, _SkippedTickFilter) for existing in apscheduler_log.filters):
         apscheduler_log.addFilter(_SkippedTickFilter())
-    poll = runtime.settings.poll_seconds
     scheduler = BackgroundScheduler(
         timezone="UTC",
         executors={"default": ThreadPoolExecutor(max_workers=5)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
     )
-    # Check for due digests often enough that one is never more than a quarter interval late.
-    digest_check = max(poll, min(30.0, runtime.settings.digest_interval.total_seconds() / 4))
-    schedule = {
-        "letters": (jobs.letters, poll),
-        "posts": (jobs.refresh_posts, max(1.0, poll / 2)),
-        "reminders": (jobs.reminders, poll),
-        "receipts": (jobs.receipts, poll),
-        "signon_digests": (jobs.signon_digests, digest_check),
-    }
-    for name, (work, seconds) in schedule.items():
+    for name, (work, seconds) in background_jobs(runtime).items():
         scheduler.add_job(
             _guarded(name, work),
             "interval",
@@ -72,5 +61,5 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
             next_run_time=datetime.now(UTC),
         )
     scheduler.start()
-    log.info("scheduler started (poll every %.1f s)", poll)
+    log.info("scheduler started (poll every %.1f s)", runtime.settings.poll_seconds)
     return scheduler

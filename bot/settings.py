@@ -79,18 +79,28 @@ class Settings:
         return redact_url(self.database_url)
 
 
+class DurationError(ValueError):
+    """A duration that is not one. ``zero`` tells "not a duration" from "not more than zero"."""
+
+    def __init__(self, text: str, *, zero: bool = False) -> None:
+        self.text = text.strip()
+        self.zero = zero
+        problem = "must be more than zero" if zero else "is not a duration like 72h, 24h, 30m or 2d"
+        super().__init__(f"“{self.text}” {problem}")
+
+
 def parse_duration(text: str) -> timedelta:
     """Parse one reminder offset such as ``72h``, ``30m``, ``2d`` or ``45s``.
 
     Raises:
-        ValueError: with a message fit to show a user.
+        DurationError: naming the text that is not a duration.
     """
     match = _DURATION.match(text)
     if not match:
-        raise ValueError(f"“{text.strip()}” is not a duration like 72h, 24h, 30m or 2d")
+        raise DurationError(text)
     amount, unit = int(match.group(1)), match.group(2).lower()
     if amount <= 0:
-        raise ValueError(f"“{text.strip()}” must be more than zero")
+        raise DurationError(text, zero=True)
     return timedelta(seconds=amount * _DURATION_UNITS[unit])
 
 

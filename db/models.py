@@ -7,7 +7,6 @@ offset, one post per letter and channel. All times are UTC (`UTCDateTime`).
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -24,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db.enums import CoordinatorRole, DeliveryStatus, LetterStatus, RunStatus, SignatoryStatus
 from db.types import UTCDateTime
 
 # Named constraints let Alembic's batch mode alter them on SQLite later.
@@ -51,49 +51,6 @@ SLACK_ID_MAX = 32
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
-
-
-class LetterStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class SignatoryStatus(enum.StrEnum):
-    ACTIVE = "active"
-    WITHDRAWN = "withdrawn"
-    MERGED = "merged"
-    REMOVED = "removed"
-
-
-class DuplicateReview(enum.StrEnum):
-    PENDING = "pending"
-    DISMISSED = "dismissed"
-
-
-class SignOnSource(enum.StrEnum):
-    POST_BUTTON = "post_button"
-    SLASH_COMMAND = "slash_command"
-    REMINDER_DM = "reminder_dm"
-    APP_HOME = "app_home"
-    RECONFIRM_DM = "reconfirm_dm"
-
-
-class DeliveryStatus(enum.StrEnum):
-    PENDING = "pending"
-    CLAIMED = "claimed"
-    SENT = "sent"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-    # Claimed but never marked sent: the process died mid-send. Never retried, only reported.
-    UNKNOWN = "unknown"
-
-
-class RunStatus(enum.StrEnum):
-    PENDING = "pending"
-    PLANNING = "planning"
-    SENDING = "sending"
-    DONE = "done"
-    SKIPPED = "skipped"
 
 
 class Letter(Base):
@@ -154,7 +111,7 @@ class LetterCoordinator(Base):
 
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX), primary_key=True)
-    role: Mapped[str] = mapped_column(String(16), default="co")
+    role: Mapped[str] = mapped_column(String(16), default=CoordinatorRole.CO)
 
     letter: Mapped[Letter] = relationship(back_populates="coordinators")
 
@@ -373,15 +330,6 @@ class ExportSnapshot(Base):
     signatory_ids: Mapped[list[int]] = mapped_column(JSON)
 
     __table_args__ = (UniqueConstraint("letter_id", "number"),)
-
-
-class ProcessedEvent(Base):
-    """Events API deliveries already handled, so a Slack retry does not repeat a side effect."""
-
-    __tablename__ = "processed_events"
-
-    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    received_at: Mapped[datetime]
 
 
 class AuditEntry(Base):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 Block = dict[str, Any]
@@ -98,9 +97,7 @@ def button(
     return element
 
 
-def confirm_dialog(
-    title: str, text: str, confirm: str, deny: str = "Cancel", *, danger: bool = False
-) -> dict[str, Any]:
+def confirm_dialog(title: str, text: str, confirm: str, deny: str, *, danger: bool = False) -> dict[str, Any]:
     dialog: dict[str, Any] = {
         "title": plain(truncate(title, 100)),
         "text": plain(truncate(text, 300)),
@@ -124,8 +121,8 @@ def modal(
     blocks: Sequence[Block],
     *,
     callback_id: str,
+    close: str,
     submit: str | None = None,
-    close: str = "Close",
     private_metadata: str = "",
     external_id: str | None = None,
     notify_on_close: bool = False,
@@ -145,13 +142,6 @@ def modal(
     if notify_on_close:
         view["notify_on_close"] = True
     return view
-
-
-def slack_date(moment: datetime, fmt: str = "{date_long_pretty} at {time}") -> str:
-    """Slack's ``<!date>`` token: each reader sees ``moment`` in their own time zone."""
-    timestamp = int(moment.timestamp())
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{timestamp}^{fmt}|{fallback}>"
 
 
 def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:

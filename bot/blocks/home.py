@@ -7,22 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import ids
-from bot.blocks.common import (
-    Block,
-    actions,
-    button,
-    confirm_dialog,
-    context,
-    divider,
-    escape,
-    header,
-    plain,
-    section,
-    slack_date,
-)
-from bot.blocks.letters import organizations
+from bot.blocks.common import Block, actions, button, confirm_dialog, context, divider, escape, header, plain, section
 from bot.blocks.review import duplicate_pair_blocks
-from bot.services.letters import LetterView
+from bot.contracts import ExportButton, LetterButton, SignatoryButton, Source
+from bot.messages import Words
+from bot.services.letters.queries import LetterView
 from db.models import Signatory
 
 HOME_BLOCKS_MAX = 100
@@ -43,92 +32,87 @@ class CoordinatorLetter:
     recent: Sequence[tuple[int, str]] = ()
 
 
-def home_view(member_letters: Sequence[MemberLetter], managed: Sequence[CoordinatorLetter]) -> dict[str, Any]:
-    blocks: list[Block] = [header("Sign-on letters")]
+def _member_blocks(w: Words, item: MemberLetter) -> list[Block]:
+    letter = item.letter
+    status = w.your_org_signed() if item.signed_as else w.not_signed_yet()
+    blocks: list[Block] = [
+        section(
+            w.home_member_letter(escape(letter.title), letter.count, w.deadline_date(letter.deadline_at), status),
+            accessory=button(w.read(), ids.READ_LETTER_BUTTON, LetterButton(letter.id).dump()),
+        )
+    ]
+    if item.signed_as:
+        blocks.append(context(plain(w.signed_as(item.signed_as), emoji=False)))
+    else:
+        value = LetterButton(letter.id, Source.APP_HOME).dump()
+        sign = button(w.sign_on_button(), ids.SIGN_ON_BUTTON, value, style="primary")
+        blocks.append(actions(sign, block_id=f"home_sign_{letter.id}"))
+    return blocks
+
+
+def _controls(w: Words, letter: LetterView) -> Block:
+    ref = LetterButton(letter.id).dump()
+    controls = [
+        button(w.edit(), ids.EDIT_LETTER, ref),
+        button(w.export(), ids.EXPORT_LETTER, ExportButton(letter.id, "all").dump()),
+    ]
+    if letter.is_open:
+        confirm = confirm_dialog(
+            w.close_confirm_title(), w.close_confirm_text(letter.title), w.close_it(), w.cancel(), danger=True
+        )
+        controls.append(button(w.close_letter(), ids.CLOSE_LETTER, ref, style="danger", confirm=confirm))
+    else:
+        controls.append(button(w.reopen(), ids.REOPEN_LETTER, ref))
+    return actions(*controls, block_id=f"home_manage_{letter.id}")
+
+
+def _remove_row(w: Words, letter: LetterView, signatory_id: int, org_name: str) -> Block:
+    question = w.remove_confirm_text(org_name[:200], letter.title[:100])
+    confirm = confirm_dialog(w.remove_confirm_title(), question, w.remove(), w.cancel(), danger=True)
+    return {
+        "type": "section",
+        "block_id": f"home_signatory_{signatory_id}",
+        "text": plain(org_name[:2900], emoji=False),
+        "accessory": button(w.remove(), ids.REMOVE_SIGNATORY, SignatoryButton(signatory_id).dump(), confirm=confirm),
+    }
+
+
+def home_view(w: Words, member_letters: Sequence[MemberLetter], managed: Sequence[CoordinatorLetter]) -> dict[str, Any]:
+    blocks: list[Block] = [header(w.home_heading())]
     if not member_letters:
-        blocks.append(section("No letters are open for sign-on right now."))
+        blocks.append(section(w.no_letters_open_home()))
     for member_item in member_letters[:10]:
-        letter = member_item.letter
-        status = (
-            ":white_check_mark: Your organization signed" if member_item.signed_as else ":hourglass: Not signed yet"
-        )
-        blocks.append(
-            section(
-                f"*{escape(letter.title)}*\n{organizations(letter.count)} · "
-                f"deadline {slack_date(letter.deadline_at)}\n{status}",
-                accessory=button("Read", ids.READ_LETTER_BUTTON, str(letter.id)),
-            )
-        )
-        if member_item.signed_as:
-            blocks.append(context(plain(f"Signed as {member_item.signed_as}", emoji=False)))
-        else:
-            blocks.append(
-                actions(
-                    button("Sign on", ids.SIGN_ON_BUTTON, f"{letter.id}:app_home", style="primary"),
-                    block_id=f"home_sign_{letter.id}",
-                )
-            )
+        blocks.extend(_member_blocks(w, member_item))
     if managed:
         blocks.append(divider())
-        blocks.append(header("Letters you coordinate"))
+        blocks.append(header(w.letters_you_coordinate()))
     for item in managed:
         letter = item.letter
         if len(blocks) > HOME_BLOCKS_MAX - 8:
-            blocks.append(context("More letters are not shown; use `/signon list` and `/signon review`."))
+            blocks.append(context(w.more_letters_not_shown()))
             break
-        state = "open" if letter.is_open else "closed"
         blocks.append(
             section(
-                f"*#{letter.id} {escape(letter.title)}* ({state})\n"
-                f"*{organizations(letter.count)}*, {item.new_today} new "
-                f"in the last 24 hours · deadline {slack_date(letter.deadline_at)}"
-            )
-        )
-        controls = [
-            button("Edit", ids.EDIT_LETTER, str(letter.id)),
-            button("Export", ids.EXPORT_LETTER, f"{letter.id}:all"),
-        ]
-        if letter.is_open:
-            controls.append(
-                button(
-                    "Close",
-                    ids.CLOSE_LETTER,
-                    str(letter.id),
-                    style="danger",
-                    confirm=confirm_dialog(
-                        "Close letter?", f"Stop accepting sign-ons for “{letter.title}”?", "Close it", danger=True
-                    ),
+                w.home_coordinator_letter(
+                    letter.id,
+                    escape(letter.title),
+                    w.letter_state(letter.is_open),
+                    letter.count,
+                    item.new_today,
+                    w.deadline_date(letter.deadline_at),
                 )
             )
-        else:
-            controls.append(button("Reopen", ids.REOPEN_LETTER, str(letter.id)))
-        blocks.append(actions(*controls, block_id=f"home_manage_{letter.id}"))
+        )
+        blocks.append(_controls(w, letter))
         for signatory_id, org_name in item.recent[:5]:
             if len(blocks) > HOME_BLOCKS_MAX - 6:
                 break
-            blocks.append(
-                {
-                    "type": "section",
-                    "block_id": f"home_signatory_{signatory_id}",
-                    "text": plain(org_name[:2900], emoji=False),
-                    "accessory": button(
-                        "Remove",
-                        ids.REMOVE_SIGNATORY,
-                        str(signatory_id),
-                        confirm=confirm_dialog(
-                            "Remove signatory?",
-                            f"Take {org_name[:200]} off “{letter.title[:100]}”?",
-                            "Remove",
-                            danger=True,
-                        ),
-                    ),
-                }
-            )
+            blocks.append(_remove_row(w, letter, signatory_id, org_name))
         if item.duplicates:
-            blocks.append(context(f":mag: {len(item.duplicates)} possible duplicate(s) to review"))
+            blocks.append(context(w.duplicates_to_review(len(item.duplicates))))
             for new, existing in item.duplicates[:3]:
                 if len(blocks) > HOME_BLOCKS_MAX - 4:
                     break
-                blocks.extend(duplicate_pair_blocks(new, existing))
-    blocks.append(actions(button("Refresh", ids.HOME_REFRESH), block_id="home_refresh"))
+                blocks.extend(duplicate_pair_blocks(w, new, existing))
+    blocks.append(actions(button(w.refresh(), ids.HOME_REFRESH), block_id="home_refresh"))
     return {"type": "home", "blocks": blocks[:HOME_BLOCKS_MAX]}

@@ -2,120 +2,95 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot import ids
-from bot.blocks.common import Block, actions, button, context, escape, plain, section, slack_date, truncate
-from bot.blocks.letters import organizations
-from bot.services.letters import LetterView
+from bot.blocks.common import Block, actions, button, context, escape, plain, section, truncate
+from bot.contracts import LetterButton, SignatoryButton, Source
+from bot.messages import Words
+from bot.services.digests import RunDigest, SignonDigest
+from bot.services.letters.queries import LetterView
 from bot.settings import format_duration
-from bot.timeutil import humanize_remaining
 
 
-def reminder_message(letter: LetterView, now: datetime) -> tuple[str, list[Block]]:
-    left = humanize_remaining(letter.deadline_at - now)
+def reminder_message(w: Words, letter: LetterView, now: datetime) -> tuple[str, list[Block]]:
+    left = w.time_left(letter.deadline_at - now)
+    letter_ref = LetterButton(letter.id).dump()
     blocks: list[Block] = [
-        section(
-            f":alarm_clock: *Reminder: {escape(letter.title)}*\n"
-            f"Sign-ons close {slack_date(letter.deadline_at, '{date_long_pretty} at {time}')} "
-            f"(about {left} from now). *{organizations(letter.count)}* have signed so far."
-        ),
+        section(w.reminder_text(escape(letter.title), w.deadline_date(letter.deadline_at), left, letter.count)),
         actions(
-            button("Sign on", ids.SIGN_ON_BUTTON, f"{letter.id}:reminder_dm", style="primary"),
-            button("Read the letter", ids.READ_LETTER_BUTTON, str(letter.id)),
+            button(
+                w.sign_on_button(),
+                ids.SIGN_ON_BUTTON,
+                LetterButton(letter.id, Source.REMINDER_DM).dump(),
+                style="primary",
+            ),
+            button(w.read_the_letter(), ids.READ_LETTER_BUTTON, letter_ref),
             block_id=f"remind_{letter.id}",
         ),
         actions(
-            button("My organization already signed", ids.ORG_ALREADY_SIGNED, str(letter.id)),
-            button("Stop reminders for this letter", ids.STOP_REMINDERS, str(letter.id)),
+            button(w.org_already_signed_button(), ids.ORG_ALREADY_SIGNED, letter_ref),
+            button(w.stop_reminders_button(), ids.STOP_REMINDERS, letter_ref),
             block_id=f"remind_mute_{letter.id}",
         ),
-        context("You're getting this because you're in a channel where this letter was posted."),
+        context(w.why_reminded()),
     ]
-    return escape(f"Reminder: {letter.title} closes in about {left}"), blocks
+    return escape(w.reminder_notification(letter.title, left)), blocks
 
 
-def run_digest_message(
-    title: str,
-    letter_id: int,
-    offset_seconds: int,
-    reminded: Sequence[str],
-    count: int,
-    new_since: int,
-    skipped_note: str | None,
-    failed: int,
-) -> tuple[str, list[Block]]:
-    offset = format_duration_seconds(offset_seconds)
+def run_digest_message(w: Words, digest: RunDigest) -> tuple[str, list[Block]]:
+    offset = format_duration(timedelta(seconds=digest.offset_seconds))
+    reminded = digest.reminded
     mentions = ", ".join(f"<@{u}>" for u in reminded[:40])
-    more = f" and {len(reminded) - 40} more" if len(reminded) > 40 else ""
     lines = [
-        f":bell: *The {offset} reminder for #{letter_id} {escape(title)} went out.*",
-        f"*{organizations(count)}* have signed, {new_since} new since the last digest.",
-        f"Reminded {len(reminded)} member(s)" + (f": {mentions}{more}" if reminded else "."),
+        w.reminder_went_out(offset, digest.letter_id, escape(digest.title)),
+        w.signed_and_new(digest.count, digest.new_since_last),
+        w.reminded_members(len(reminded), mentions, len(reminded) - 40),
     ]
-    if failed:
-        lines.append(f":warning: {failed} reminder(s) could not be delivered.")
+    if digest.failed:
+        lines.append(w.reminders_undelivered(digest.failed))
     blocks: list[Block] = [section(truncate("\n".join(lines), 2900))]
-    if skipped_note:
-        blocks.append(context(escape(f"Not reminded: {skipped_note}")))
-    return escape(f"Reminder sent for {title}: {count} organizations so far"), blocks
+    if digest.skipped_note:
+        blocks.append(context(escape(w.not_reminded(digest.skipped_note))))
+    return escape(w.run_digest_notification(digest.title, digest.count)), blocks
 
 
-def format_duration_seconds(seconds: int) -> str:
-    return format_duration(timedelta(seconds=seconds))
-
-
-def signon_digest_message(
-    title: str, letter_id: int, new_names: Sequence[str], count: int, duplicates: int
-) -> tuple[str, list[Block]]:
+def signon_digest_message(w: Words, digest: SignonDigest) -> tuple[str, list[Block]]:
+    names = digest.new_names
     blocks: list[Block] = [
-        section(
-            f":memo: *{len(new_names)} new sign-on(s)* for #{letter_id} {escape(title)}; "
-            f"*{organizations(count)}* in all."
-        ),
-        context(plain(truncate("New: " + ", ".join(new_names), 2000), emoji=False)),
+        section(w.new_signons(len(names), digest.letter_id, escape(digest.title), digest.count)),
+        context(plain(truncate(w.new_list(", ".join(names)), 2000), emoji=False)),
     ]
-    if duplicates:
-        blocks.append(
-            context(
-                f":mag: {duplicates} possible duplicate(s) to review: `/signon review {letter_id}` or the Home tab."
-            )
-        )
-    return escape(f"{len(new_names)} new sign-ons for {title}"), blocks
+    if digest.duplicates:
+        blocks.append(context(w.duplicates_to_review_where(digest.duplicates, digest.letter_id)))
+    return escape(w.signon_digest_notification(len(names), digest.title)), blocks
 
 
 def reconfirm_message(
-    letter: LetterView, org_name: str, signatory_id: int, diff: str, change_note: str | None
+    w: Words, letter: LetterView, org_name: str, signatory_id: int, diff: str, change_note: str | None
 ) -> tuple[str, list[Block]]:
+    signatory = SignatoryButton(signatory_id).dump()
     blocks: list[Block] = [
-        section(
-            f":pencil2: *The coordinators changed “{escape(letter.title)}”* (now version {letter.version}). "
-            "You signed an earlier version for:"
-        ),
+        section(w.letter_changed(escape(letter.title), letter.version)),
         context(plain(org_name, emoji=False)),
     ]
     if change_note:
-        blocks.append(section("*What changed, in their words:*\n" + escape(truncate(change_note, 1500))))
+        blocks.append(section(w.what_changed(escape(truncate(change_note, 1500)))))
     if diff:
         blocks.append(section("```" + escape(truncate(diff, 2700)).replace("```", "'''") + "```"))
     blocks.append(
         actions(
-            button("Keep my signature", ids.KEEP_SIGNATURE, str(signatory_id), style="primary"),
-            button("Withdraw", ids.WITHDRAW_AFTER_CHANGE, str(signatory_id), style="danger"),
-            button("Read the letter", ids.READ_LETTER_BUTTON, str(letter.id)),
+            button(w.keep_my_signature(), ids.KEEP_SIGNATURE, signatory, style="primary"),
+            button(w.withdraw(), ids.WITHDRAW_AFTER_CHANGE, signatory, style="danger"),
+            button(w.read_the_letter(), ids.READ_LETTER_BUTTON, LetterButton(letter.id).dump()),
             block_id=f"reconfirm_{signatory_id}",
         )
     )
-    return escape(f"{letter.title} changed: please confirm your signature"), blocks
+    return escape(w.reconfirm_notification(letter.title)), blocks
 
 
 def closed_message(
-    title: str, letter_id: int, count: int, closed_at: datetime, automatic: bool
+    w: Words, title: str, letter_id: int, count: int, closed_at: datetime, automatic: bool
 ) -> tuple[str, list[Block]]:
-    how = "reached its deadline and closed" if automatic else "was closed"
-    text = (
-        f":lock: *#{letter_id} {escape(title)}* {how} {slack_date(closed_at)} with *{organizations(count)}*. "
-        "The final list and CSV follow."
-    )
-    return escape(f"{title} closed with {count} organizations"), [section(text)]
+    text = w.letter_closed_notice(letter_id, escape(title), automatic, w.deadline_date(closed_at), count)
+    return escape(w.closed_notification(title, count)), [section(text)]

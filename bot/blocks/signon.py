@@ -1,8 +1,7 @@
-"""Block Kit for members: the sign-on modal, confirmations, receipts, withdrawal."""
+"""Block Kit for members: the sign-on modal, confirmations, receipts, withdrawal, status."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,12 +21,14 @@ from bot.blocks.common import (
     plain,
     plain_section,
     section,
-    slack_date,
     truncate,
 )
-from bot.blocks.letters import _input, _text_input, letter_choice_label, organizations
-from bot.services.letters import LetterView
-from bot.services.signons import ORG_TYPES
+from bot.blocks.forms import text_input, titled_input
+from bot.contracts import LetterButton, MergeButton, PickerContext, SignatoryButton, SignOnContext, WithdrawContext
+from bot.messages import Words
+from bot.services.letters.queries import LetterView
+from bot.services.signing.form import ORG_TYPES
+from bot.services.signing.queries import ReceiptView
 from db.models import CITY_STATE_MAX, EMAIL_MAX, NOTE_MAX, ORG_NAME_MAX, PERSON_NAME_MAX, TITLE_MAX
 
 # Which input block shows the inline error for each field the service validates.
@@ -55,142 +56,106 @@ class SignOnPrefill:
     authorized: bool = False
 
 
-@dataclass(frozen=True)
-class SignOnContext:
-    """Carried in the modal's private_metadata: which letter, and where the member came from."""
-
-    letter_id: int
-    source: str
-    channel_id: str | None = None
-    signatory_id: int | None = None
-
-    def dump(self) -> str:
-        return json.dumps({"l": self.letter_id, "s": self.source, "c": self.channel_id, "sig": self.signatory_id})
-
-    @staticmethod
-    def load(text: str) -> SignOnContext | None:
-        try:
-            data = json.loads(text or "{}")
-            letter_id = int(data["l"])
-            signatory_id = int(data["sig"]) if data.get("sig") is not None else None
-            channel = data.get("c")
-            source = str(data.get("s") or "slash_command")
-        except (ValueError, KeyError, TypeError, OverflowError):
-            return None
-        # Ids beyond what the database stores, and a channel that is no Slack id, come from a crafted form.
-        if not 0 < letter_id < 2**31 or (signatory_id is not None and not 0 < signatory_id < 2**31):
-            return None
-        if not (isinstance(channel, str) and 0 < len(channel) <= 32 and channel.isascii() and channel.isalnum()):
-            channel = None
-        return SignOnContext(letter_id, source[:24], channel, signatory_id)
-
-
-def loading_modal(title: str = "Sign on") -> dict[str, Any]:
+def loading_modal(w: Words) -> dict[str, Any]:
     """Opened at once so the 3-second trigger is never missed; replaced by the real form."""
-    return modal(title, [section(":hourglass_flowing_sand: Loading…")], callback_id=ids.LOADING_MODAL)
+    return modal(w.sign_on_title(), [section(w.loading())], callback_id=ids.LOADING_MODAL, close=w.close())
 
 
-def message_modal(title: str, text: str, *, callback_id: str = ids.INFO_MODAL, quoting: bool = False) -> dict[str, Any]:
+def message_modal(
+    w: Words, title: str, text: str, *, callback_id: str = ids.INFO_MODAL, quoting: bool = False
+) -> dict[str, Any]:
     """A modal with one message; ``quoting`` when the text quotes what people typed (shown as plain text)."""
-    return modal(title, notice(text)["blocks"] if quoting else [section(text)], callback_id=callback_id, close="Close")
+    blocks = notice(text)["blocks"] if quoting else [section(text)]
+    return modal(title, blocks, callback_id=callback_id, close=w.close())
 
 
-def letter_heading(letter: LetterView) -> list[Block]:
+def letter_heading(w: Words, letter: LetterView) -> list[Block]:
     return [
         section(
-            f"*{escape(letter.title)}*\n{organizations(letter.count)} signed · "
-            f"deadline {slack_date(letter.deadline_at)}",
-            accessory=button("Read the full letter", ids.READ_LETTER_BUTTON, str(letter.id)),
+            w.letter_heading(escape(letter.title), letter.count, w.deadline_date(letter.deadline_at)),
+            accessory=button(w.read_full_letter(), ids.READ_LETTER_BUTTON, LetterButton(letter.id).dump()),
         ),
         divider(),
     ]
 
 
-def signon_modal(
-    letter: LetterView, prefill: SignOnPrefill, meta: SignOnContext, *, editing: bool = False
-) -> dict[str, Any]:
-    org_type_element: dict[str, Any] = {
+def _org_type_element(w: Words, prefill: SignOnPrefill) -> dict[str, Any]:
+    element: dict[str, Any] = {
         "type": "static_select",
         "action_id": ids.ORG_TYPE_INPUT,
-        "placeholder": plain("Choose one"),
-        "options": [{"text": plain(name), "value": name} for name in ORG_TYPES],
+        "placeholder": plain(w.choose_one()),
+        "options": [{"text": plain(w.org_type(name)), "value": name} for name in ORG_TYPES],
     }
     if prefill.org_type in ORG_TYPES:
-        org_type_element["initial_option"] = {"text": plain(prefill.org_type), "value": prefill.org_type}
-    authorized_option = {
-        "text": plain("I am authorized to sign on behalf of this organization"),
-        "value": ids.AUTHORIZED_VALUE,
-    }
-    authorized_element: dict[str, Any] = {
-        "type": "checkboxes",
-        "action_id": ids.AUTHORIZED_INPUT,
-        "options": [authorized_option],
-    }
+        element["initial_option"] = {"text": plain(w.org_type(prefill.org_type)), "value": prefill.org_type}
+    return element
+
+
+def _authorized_element(w: Words, prefill: SignOnPrefill) -> dict[str, Any]:
+    option = {"text": plain(w.authorized_option()), "value": ids.AUTHORIZED_VALUE}
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": ids.AUTHORIZED_INPUT, "options": [option]}
     if prefill.authorized:
-        authorized_element["initial_options"] = [authorized_option]
+        element["initial_options"] = [option]
+    return element
+
+
+def signon_modal(
+    w: Words, letter: LetterView, prefill: SignOnPrefill, meta: SignOnContext, *, editing: bool = False
+) -> dict[str, Any]:
     blocks: list[Block] = [
-        *letter_heading(letter),
-        _input(
+        *letter_heading(w, letter),
+        titled_input(
             ids.ORG_BLOCK,
-            "Organization name",
-            _text_input(
-                ids.ORG_INPUT,
-                initial=prefill.org_name,
-                max_length=ORG_NAME_MAX,
-                placeholder="Exactly as it should appear in the letter",
+            w.org_label(),
+            text_input(
+                ids.ORG_INPUT, initial=prefill.org_name, max_length=ORG_NAME_MAX, placeholder=w.org_placeholder()
             ),
-            hint="Spelling, accents and capitals are kept exactly as you type them.",
+            hint=w.org_hint(),
         ),
-        _input(
-            ids.NAME_BLOCK, "Your name", _text_input(ids.NAME_INPUT, initial=prefill.name, max_length=PERSON_NAME_MAX)
+        titled_input(
+            ids.NAME_BLOCK, w.name_label(), text_input(ids.NAME_INPUT, initial=prefill.name, max_length=PERSON_NAME_MAX)
         ),
-        _input(
-            ids.TITLE_BLOCK,
-            "Your title or role",
-            _text_input(ids.TITLE_INPUT, initial=prefill.title, max_length=TITLE_MAX),
+        titled_input(
+            ids.TITLE_BLOCK, w.title_label(), text_input(ids.TITLE_INPUT, initial=prefill.title, max_length=TITLE_MAX)
         ),
-        _input(
+        titled_input(
             ids.EMAIL_BLOCK,
-            "Email",
-            _text_input(ids.EMAIL_INPUT, initial=prefill.email, max_length=EMAIL_MAX),
-            hint="So coordinators can reach you about the letter. Not published.",
+            w.email_label(),
+            text_input(ids.EMAIL_INPUT, initial=prefill.email, max_length=EMAIL_MAX),
+            hint=w.email_hint(),
         ),
-        _input(
+        titled_input(
             ids.CITY_BLOCK,
-            "City and state",
-            _text_input(
-                ids.CITY_INPUT, initial=prefill.city_state, max_length=CITY_STATE_MAX, placeholder="Houston, TX"
+            w.city_label(),
+            text_input(
+                ids.CITY_INPUT, initial=prefill.city_state, max_length=CITY_STATE_MAX, placeholder=w.city_placeholder()
             ),
             optional=True,
         ),
-        _input(ids.ORG_TYPE_BLOCK, "Organization type", org_type_element, optional=True),
-        _input(ids.AUTHORIZED_BLOCK, "Authorization", authorized_element),
-        _input(
+        titled_input(ids.ORG_TYPE_BLOCK, w.org_type_label(), _org_type_element(w, prefill), optional=True),
+        titled_input(ids.AUTHORIZED_BLOCK, w.authorized_label(), _authorized_element(w, prefill)),
+        titled_input(
             ids.NOTE_BLOCK,
-            "Note to the coordinators",
-            _text_input(ids.NOTE_INPUT, initial=prefill.note, multiline=True, max_length=NOTE_MAX),
+            w.note_label(),
+            text_input(ids.NOTE_INPUT, initial=prefill.note, multiline=True, max_length=NOTE_MAX),
             optional=True,
         ),
     ]
-    if editing:
-        return modal(
-            "Edit your sign-on",
-            blocks,
-            callback_id=ids.SIGNON_EDIT_MODAL,
-            submit="Save",
-            close="Cancel",
-            private_metadata=meta.dump(),
-        )
     return modal(
-        "Sign on", blocks, callback_id=ids.SIGNON_MODAL, submit="Sign on", close="Cancel", private_metadata=meta.dump()
+        w.edit_signon_title() if editing else w.sign_on_title(),
+        blocks,
+        callback_id=ids.SIGNON_EDIT_MODAL if editing else ids.SIGNON_MODAL,
+        submit=w.save() if editing else w.sign_on_button(),
+        close=w.cancel(),
+        private_metadata=meta.dump(),
     )
 
 
-def picker_modal(letters: Sequence[LetterView], meta_source: str, channel_id: str | None) -> dict[str, Any]:
+def picker_modal(w: Words, letters: Sequence[LetterView], meta: PickerContext) -> dict[str, Any]:
     """Several letters are open: the member picks one, then the form replaces this view."""
-    options = [{"text": plain(letter_choice_label(letter)), "value": str(letter.id)} for letter in letters[:100]]
+    options = [{"text": plain(truncate(letter.label, 75)), "value": str(letter.id)} for letter in letters[:100]]
     blocks: list[Block] = [
-        section("Several letters are open for sign-on. Which one are you signing?"),
+        section(w.which_letter_to_sign()),
         {
             "type": "actions",
             "block_id": ids.PICKER_BLOCK,
@@ -198,7 +163,7 @@ def picker_modal(letters: Sequence[LetterView], meta_source: str, channel_id: st
                 {
                     "type": "static_select",
                     "action_id": ids.PICK_LETTER,
-                    "placeholder": plain("Choose a letter"),
+                    "placeholder": plain(w.choose_a_letter()),
                     "options": options,
                 }
             ],
@@ -206,154 +171,134 @@ def picker_modal(letters: Sequence[LetterView], meta_source: str, channel_id: st
     ]
     for letter in letters[:20]:
         blocks.append(
-            context(
-                f"*#{letter.id}* {escape(letter.title)} · {organizations(letter.count)} · deadline "
-                f"{slack_date(letter.deadline_at)}"
-            )
+            context(w.picker_line(letter.id, escape(letter.title), letter.count, w.deadline_date(letter.deadline_at)))
         )
-    metadata = json.dumps({"s": meta_source, "c": channel_id})
-    return modal("Sign on", blocks, callback_id=ids.LETTER_PICKER_MODAL, private_metadata=metadata)
+    return modal(
+        w.sign_on_title(), blocks, callback_id=ids.LETTER_PICKER_MODAL, close=w.close(), private_metadata=meta.dump()
+    )
 
 
-def signed_modal(org_name: str, letter_title: str, *, resigned: bool) -> dict[str, Any]:
+def signed_modal(w: Words, org_name: str, letter_title: str, *, resigned: bool) -> dict[str, Any]:
     blocks: list[Block] = [
-        section(f":white_check_mark: *Thank you!* {'Signed again' if resigned else 'Signed'}:"),
+        section(w.signed_again_heading() if resigned else w.signed_heading()),
         plain_section(org_name),
-        context(
-            f"on *{escape(letter_title)}*. Your receipt comes in a direct message, where you can edit or withdraw."
-        ),
+        context(w.signed_details(escape(letter_title))),
     ]
-    return modal("Signed", blocks, callback_id=ids.INFO_MODAL, close="Done")
+    return modal(w.signed_title(), blocks, callback_id=ids.INFO_MODAL, close=w.done())
 
 
 def already_signed_modal(
-    org_name: str, signed_by: str, signed_at: datetime, letter_title: str, *, by_you: bool
+    w: Words, org_name: str, signed_by: str, signed_at: datetime, letter_title: str, *, by_you: bool
 ) -> dict[str, Any]:
-    on_letter = f"on *{escape(letter_title)}*"
+    title = escape(letter_title)
     if by_you:
-        lead = ":white_check_mark: *You already signed this letter for*"
-        details = context(
-            f"{on_letter}. Nothing changed. Your receipt in a direct message has Edit and Withdraw buttons."
-        )
+        lead = w.already_signed_by_you()
+        details = context(w.already_signed_by_you_details(title))
     else:
-        lead = ":information_source: *Your organization has already signed*"
+        lead = w.org_already_signed()
         # The person's name as plain text: mrkdwn cannot escape *, _ or ~.
         details = context(
-            f"{on_letter}, signed by",
+            w.org_already_signed_on(title),
             plain(signed_by, emoji=False),
-            f"{slack_date(signed_at, '{date_short_pretty}')}. "
-            "We've added you as another contact for your organization.",
+            w.org_already_signed_when(w.short_date(signed_at)),
         )
+    blocks = [section(lead), plain_section(org_name), details]
+    return modal(w.already_signed_title(), blocks, callback_id=ids.INFO_MODAL, close=w.done())
+
+
+def receipt_message(w: Words, receipt: ReceiptView, *, heading: str) -> tuple[str, list[Block]]:
+    """The DM confirming exactly what was recorded, with Edit and Withdraw."""
+    fields = [
+        (w.org_label(), receipt.org_name),
+        (w.signed_by_label(), w.signer_and_title(receipt.name, receipt.title)),
+        (w.email_label(), receipt.email),
+    ]
+    if receipt.city_state:
+        fields.append((w.city_label(), receipt.city_state))
+    if receipt.org_type:
+        fields.append((w.org_type_label(), w.org_type(receipt.org_type)))
+    if receipt.note:
+        fields.append((w.note_to_coordinators_label(), receipt.note))
+    signatory = SignatoryButton(receipt.signatory_id).dump()
+    blocks: list[Block] = [
+        section(w.receipt_heading(heading, escape(receipt.letter_title))),
+        {
+            "type": "section",
+            "fields": [plain(truncate(w.field_line(label, value), 2000), emoji=False) for label, value in fields][:10],
+        },
+        context(
+            w.receipt_recorded(
+                w.deadline_date(receipt.signed_at), receipt.version, w.deadline_date(receipt.deadline_at)
+            )
+        ),
+    ]
+    if receipt.possible_duplicate_id and receipt.possible_duplicate_name:
+        blocks.append(plain_section(w.same_organization_question(receipt.possible_duplicate_name)))
+        blocks.append(
+            actions(
+                button(
+                    w.merge_yes(),
+                    ids.CONFIRM_MERGE,
+                    MergeButton(receipt.signatory_id, receipt.possible_duplicate_id).dump(),
+                    style="primary",
+                ),
+                button(w.merge_no(), ids.DECLINE_MERGE, signatory),
+                block_id=f"dup_{receipt.signatory_id}",
+            )
+        )
+    withdraw_confirm = confirm_dialog(
+        w.withdraw_confirm_title(),
+        w.withdraw_confirm_text(receipt.org_name, receipt.letter_title),
+        w.withdraw(),
+        w.keep_it(),
+        danger=True,
+    )
+    blocks.append(
+        actions(
+            button(w.edit(), ids.EDIT_SIGNATURE, signatory),
+            button(w.withdraw(), ids.WITHDRAW_SIGNATURE, signatory, style="danger", confirm=withdraw_confirm),
+            button(w.read_the_letter(), ids.READ_LETTER_BUTTON, LetterButton(receipt.letter_id).dump()),
+            block_id=f"receipt_{receipt.signatory_id}",
+        )
+    )
+    return escape(w.receipt_notification(heading, receipt.org_name, receipt.letter_title)), blocks
+
+
+def withdraw_modal(w: Words, org_name: str, letter_title: str, signatory_id: int) -> dict[str, Any]:
     return modal(
-        "Already signed",
-        [section(lead), plain_section(org_name), details],
-        callback_id=ids.INFO_MODAL,
-        close="Done",
+        w.withdraw_modal_title(),
+        [
+            section(w.withdraw_question(escape(letter_title))),
+            plain_section(org_name),
+            context(w.withdraw_consequence()),
+        ],
+        callback_id=ids.WITHDRAW_MODAL,
+        submit=w.withdraw(),
+        close=w.keep_it(),
+        private_metadata=WithdrawContext(signatory_id).dump(),
     )
 
 
 @dataclass(frozen=True)
-class ReceiptData:
-    signatory_id: int
+class StatusRow:
+    """One line of ``/signon status``."""
+
     letter_id: int
     letter_title: str
-    deadline_at: datetime
     org_name: str
-    name: str
-    title: str
-    email: str
-    city_state: str | None
-    org_type: str | None
-    note: str | None
     signed_at: datetime
-    version: int
-    possible_duplicate_id: int | None = None
-    possible_duplicate_name: str | None = None
+    letter_open: bool
 
 
-def receipt_message(receipt: ReceiptData, *, heading: str = "You signed on") -> tuple[str, list[Block]]:
-    """The DM confirming exactly what was recorded, with Edit and Withdraw."""
-    fields = [
-        ("Organization", receipt.org_name),
-        ("Signed by", f"{receipt.name}, {receipt.title}"),
-        ("Email", receipt.email),
-    ]
-    if receipt.city_state:
-        fields.append(("City and state", receipt.city_state))
-    if receipt.org_type:
-        fields.append(("Organization type", receipt.org_type))
-    if receipt.note:
-        fields.append(("Note to coordinators", receipt.note))
-    blocks: list[Block] = [
-        section(f":white_check_mark: *{heading}:* {escape(receipt.letter_title)}"),
-        {
-            "type": "section",
-            "fields": [plain(truncate(f"{label}: {value}", 2000), emoji=False) for label, value in fields][:10],
-        },
-        context(
-            f"Recorded {slack_date(receipt.signed_at)} · letter version {receipt.version} · deadline "
-            f"{slack_date(receipt.deadline_at)}"
-        ),
-    ]
-    if receipt.possible_duplicate_id and receipt.possible_duplicate_name:
-        blocks.append(plain_section(f"Same organization as “{receipt.possible_duplicate_name}”, which signed already?"))
-        blocks.append(
-            actions(
-                button(
-                    "Yes, merge them",
-                    ids.CONFIRM_MERGE,
-                    f"{receipt.signatory_id}:{receipt.possible_duplicate_id}",
-                    style="primary",
-                ),
-                button("No, we're different", ids.DECLINE_MERGE, str(receipt.signatory_id)),
-                block_id=f"dup_{receipt.signatory_id}",
-            )
-        )
-    blocks.append(
-        actions(
-            button("Edit", ids.EDIT_SIGNATURE, str(receipt.signatory_id)),
-            button(
-                "Withdraw",
-                ids.WITHDRAW_SIGNATURE,
-                str(receipt.signatory_id),
-                style="danger",
-                confirm=confirm_dialog(
-                    "Withdraw signature?",
-                    f"Take {receipt.org_name} off “{receipt.letter_title}”?",
-                    "Withdraw",
-                    "Keep it",
-                    danger=True,
-                ),
-            ),
-            button("Read the letter", ids.READ_LETTER_BUTTON, str(receipt.letter_id)),
-            block_id=f"receipt_{receipt.signatory_id}",
-        )
-    )
-    return escape(f"{heading}: {receipt.org_name} on {receipt.letter_title}"), blocks
-
-
-def withdraw_modal(org_name: str, letter_title: str, signatory_id: int) -> dict[str, Any]:
-    return modal(
-        "Withdraw signature",
-        [
-            section(f"Withdraw this organization from *{escape(letter_title)}*?"),
-            plain_section(org_name),
-            context("Coordinators are told. You can sign again before the deadline."),
-        ],
-        callback_id=ids.WITHDRAW_MODAL,
-        submit="Withdraw",
-        close="Keep it",
-        private_metadata=json.dumps({"sig": signatory_id}),
-    )
-
-
-def status_message(rows: Sequence[tuple[str, str, datetime, str]]) -> tuple[str, list[Block]]:
-    """``/signon status``: (letter label, org name, signed at, letter status) for the member."""
+def status_message(w: Words, rows: Sequence[StatusRow]) -> tuple[str, list[Block]]:
+    """``/signon status``: the member's organizations' sign-ons."""
     if not rows:
-        text = "You haven't signed any letters yet. Type `/signon` to sign one."
+        text = w.no_signons_yet()
         return text, [section(text)]
-    blocks: list[Block] = [section("*Your organization's sign-ons*")]
-    for label, org_name, signed_at, status in rows[:40]:
-        blocks.append(section(f"*{escape(label)}* ({status}) · signed {slack_date(signed_at, '{date_short_pretty}')}"))
-        blocks.append(context(plain(org_name, emoji=False)))
-    return "Your sign-ons", blocks
+    blocks: list[Block] = [section(w.status_heading())]
+    for row in rows[:40]:
+        label = escape(f"#{row.letter_id} {row.letter_title}")
+        state = w.letter_state(row.letter_open)
+        blocks.append(section(w.status_line(label, state, w.short_date(row.signed_at))))
+        blocks.append(context(plain(row.org_name, emoji=False)))
+    return w.status_notification(), blocks

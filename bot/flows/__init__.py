@@ -1,8 +1,12 @@
-"""What each command, button and form does, step by step: Slack calls around the services."""
+"""What each command, button and form does, step by step: outcome -> words -> Slack calls."""
 
 from __future__ import annotations
 
 from typing import Any, Protocol
+
+from bot.slack.language import words_for
+
+__all__ = ["Later", "words_for"]
 
 
 class Later(Protocol):

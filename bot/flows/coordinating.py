@@ -1,199 +1,43 @@
-"""The coordinator's side: draft and post letters, edit, close, reopen, review duplicates."""
+"""The coordinator's side once a letter exists: finding it, closing, reopening, and the review queue."""
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
 from bot import ids, viewstate
-from bot.blocks import letters as letter_blocks
+from bot.blocks import letter_form as form_blocks
 from bot.blocks import review as review_blocks
-from bot.blocks.common import escape, section
+from bot.blocks.common import escape
 from bot.blocks.signon import message_modal
-from bot.flows import Later
+from bot.contracts import LetterFormContext
+from bot.flows import words_for
+from bot.flows.editing import withdraw_signature, withdrawal_text
+from bot.flows.letter_form import FIELD_BLOCKS
+from bot.flows.replies import reply
+from bot.messages import Task
 from bot.runtime import Runtime
-from bot.services import coordinators, posts, signons
-from bot.services import letters as letter_service
-from bot.services.letters import LetterFormInput
-from bot.services.users import get_profile
-from bot.settings import format_duration
-from bot.slackio import OpenedView, open_view, send_dm, slack_error, update_view
+from bot.services.letters import letters as letter_service
+from bot.services.letters import queries as letters
+from bot.services.letters.form import LetterFormInput, validate_letter_form
+from bot.services.outcomes import Actor
+from bot.services.signing import duplicates
+from bot.services.signing.signing import Withdrawn
+from bot.slack.api import open_view
+from bot.slack.permissions import people_who_can
+from bot.slack.profiles import get_profile
 from bot.timeutil import utcnow, zone
-from db.engine import StorageUnavailable
-from db.models import Letter, LetterStatus
-
-log = logging.getLogger(__name__)
-
-FIELD_BLOCKS = {
-    "title": ids.LETTER_TITLE_BLOCK,
-    "text": letter_blocks.text_box_block_id(0),
-    "deadline_date": ids.DEADLINE_DATE_BLOCK,
-    "deadline_time": ids.DEADLINE_TIME_BLOCK,
-    "channels": ids.CHANNELS_BLOCK,
-    "lead_orgs": ids.LEADS_BLOCK,
-    "reminders": ids.REMINDERS_BLOCK,
-}
+from db.enums import LetterStatus
+from db.models import Letter
 
 
-def refusal(runtime: Runtime, action: str, *, letter_id: int | None = None) -> str:
-    return f"Only coordinators can {action}: {coordinators.who_can(runtime, letter_id=letter_id)}."
-
-
-# ---------------------------------------------------------------------------------------------------
-# New letters
-# ---------------------------------------------------------------------------------------------------
-
-
-def new_letter(runtime: Runtime, ack: Ack, client: WebClient, command: dict[str, Any], later: Later) -> None:
-    user_id = command["user_id"]
-    if not coordinators.is_coordinator(runtime, client, user_id):
-        ack(text=refusal(runtime, "start letters"))
-        return
-    ack()
-    later("open_new_letter", trigger_id=command["trigger_id"], user_id=user_id)
-
-
-def open_new_letter_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_id: str) -> None:
-    profile = get_profile(runtime.db, client, user_id)
-    local_today = utcnow().astimezone(zone(profile.tz)).date()
-    defaults = letter_blocks.LetterFormDefaults(
-        deadline_date=local_today + timedelta(days=7),
-        reminders=", ".join(format_duration(o) for o in runtime.settings.reminder_offsets),
-        tz_name=profile.tz,
-    )
-    open_view(client, trigger_id, letter_blocks.letter_form_modal(defaults))
-
-
-def _form_input(view: dict[str, Any]) -> LetterFormInput:
-    return LetterFormInput(
-        title=viewstate.text(view, ids.LETTER_TITLE_BLOCK, ids.LETTER_TITLE_INPUT),
-        text_parts=tuple(
-            viewstate.text(view, letter_blocks.text_box_block_id(i), ids.LETTER_TEXT_INPUT)
-            for i in range(letter_blocks.LETTER_TEXT_BOXES)
-        ),
-        deadline_date=viewstate.date_value(view, ids.DEADLINE_DATE_BLOCK, ids.DEADLINE_DATE_INPUT),
-        deadline_time=viewstate.time_value(view, ids.DEADLINE_TIME_BLOCK, ids.DEADLINE_TIME_INPUT),
-        channels=viewstate.conversations(view, ids.CHANNELS_BLOCK, ids.CHANNELS_INPUT),
-        lead_orgs=viewstate.text(view, ids.LEADS_BLOCK, ids.LEADS_INPUT),
-        reminders=viewstate.text(view, ids.REMINDERS_BLOCK, ids.REMINDERS_INPUT),
-        cocoordinators=viewstate.users(view, ids.COCOORDINATORS_BLOCK, ids.COCOORDINATORS_INPUT),
-    )
-
-
-def channel_problems(client: WebClient, channels: tuple[str, ...]) -> str | None:
-    """Why the bot cannot post in some of ``channels``, as one inline error; None when it can post in all."""
-
-    def check(channel_id: str) -> str | None:
-        try:
-            info = client.conversations_info(channel=channel_id)["channel"]
-        except SlackApiError as error:
-            if slack_error(error) == "channel_not_found":
-                return f"<#{channel_id}> is private and signon isn't in it: type /invite @signon there first"
-            return f"<#{channel_id}> could not be checked ({slack_error(error)})"
-        if info.get("is_archived"):
-            return f"#{info.get('name', channel_id)} is archived"
-        if info.get("is_im") or info.get("is_mpim"):
-            return "direct messages can't hold a letter; pick channels"
-        if info.get("is_private") and not info.get("is_member"):
-            return (
-                f"#{info.get('name', channel_id)} is private and signon isn't in it: type /invite @signon there first"
-            )
-        return None
-
-    with ThreadPoolExecutor(max_workers=min(8, max(1, len(channels)))) as pool:
-        problems = [p for p in pool.map(check, channels) if p]
-    if not problems:
-        return None
-    return ("; ".join(problems) + ". Or remove it from the list.")[:1900]
-
-
-def submit_new(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str, later: Later) -> None:
-    view = body.get("view") or {}
-    user_id = body["user"]["id"]
-    if not coordinators.is_coordinator(runtime, client, user_id):
-        ack(response_action="errors", errors={ids.LETTER_TITLE_BLOCK: refusal(runtime, "start letters")})
-        return
-    profile = get_profile(runtime.db, client, user_id)
-    draft, errors = letter_service.validate_letter_form(_form_input(view), tz_name=profile.tz, now=utcnow())
-    if draft is not None and (problem := channel_problems(client, draft.channels)):
-        errors = {"channels": problem}
-        draft = None
-    if draft is None:
-        ack(
-            response_action="errors", errors={FIELD_BLOCKS.get(k, ids.LETTER_TITLE_BLOCK): v for k, v in errors.items()}
-        )
-        return
-    now = utcnow()
-    enterprise_id = (body.get("enterprise") or {}).get("id") if isinstance(body.get("enterprise"), dict) else None
-
-    def create(session: Session) -> int:
-        letter = letter_service.create_letter(
-            session, team_id=team_id, enterprise_id=enterprise_id, actor=user_id, draft=draft, now=now
-        )
-        posts.record_pending_posts(session, letter.id, list(draft.channels), user_id, now)
-        return letter.id
-
-    try:
-        letter_id = runtime.db.transaction(create)
-    except StorageUnavailable:
-        ack(
-            response_action="errors",
-            errors={
-                ids.LETTER_TITLE_BLOCK: "The database is not accepting changes right now; "
-                "nothing was saved. Please try again shortly."
-            },
-        )
-        return
-    ack(
-        response_action="update",
-        view=message_modal(
-            "Letter created",
-            f":hourglass_flowing_sand: Posting *#{letter_id} "
-            f"{escape(draft.title)}* to {len(draft.channels)} channel(s)…",
-        ),
-    )
-    later("post_letter", letter_id=letter_id, title=draft.title, view_id=view["id"], user_id=user_id)
-
-
-def post_new_letter(
-    runtime: Runtime, client: WebClient, letter_id: int, title: str, view_id: str, user_id: str
-) -> None:
-    """After the acknowledgement: post in every channel, then tell the coordinator what happened where."""
-    report = posts.deliver_pending_posts(runtime, client, letter_blocks.letter_post, letter_id)
-    text = post_report_text(letter_id, title, report)
-    update_view(client, OpenedView(view_id, None), message_modal("Letter posted", text))
-    send_dm(client, user_id, text, [section(text)])
-
-
-def post_report_text(letter_id: int, title: str, report: posts.PostReport) -> str:
-    lines = [f"*#{letter_id} {escape(title)}*"]
-    if report.posted:
-        lines.append(":white_check_mark: Posted in " + ", ".join(f"<#{c}>" for c in report.posted))
-    if report.joined:
-        lines.append(":door: Joined " + ", ".join(f"<#{c}>" for c in report.joined) + " to post there")
-    for channel_id in report.needs_invite:
-        lines.append(
-            f":warning: Couldn't post in <#{channel_id}>: type `/invite @signon` in that channel, then "
-            f"`/signon edit {letter_id}` and pick it under *Also post to channels*."
-        )
-    for channel_id, code in report.failed:
-        lines.append(f":x: Couldn't post in <#{channel_id}> ({code}).")
-    lines.append(f"Members sign with the button on the post or `/signon {letter_id}`.")
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Managing an existing letter
-# ---------------------------------------------------------------------------------------------------
+def refusal(runtime: Runtime, user_id: str, task: Task, *, letter_id: int | None = None) -> str:
+    w = words_for(runtime, user_id)
+    return w.refusal(task, people_who_can(runtime, letter_id=letter_id), for_letter=letter_id is not None)
 
 
 def pick_letter(
@@ -212,9 +56,9 @@ def pick_letter(
     """
     with runtime.db.read() as session:
         if reference:
-            return letter_service.find_letters(session, team_id, reference)
+            return letters.find_letters(session, team_id, reference)
         if channel_id:
-            here = letter_service.letters_posted_in(session, team_id, channel_id, open_only=False)
+            here = letters.letters_posted_in(session, team_id, channel_id, open_only=False)
             if here and newest_in_channel:
                 return here[:1]
             if here:
@@ -222,195 +66,58 @@ def pick_letter(
                 return open_here[:1] if len(open_here) == 1 else (open_here or here[:1])
         mine = [
             letter
-            for letter in letter_service.recent_letters(session, team_id, limit=50)
-            if letter_service.is_letter_coordinator(session, letter.id, user_id)
+            for letter in letters.recent_letters(session, team_id, limit=50)
+            if letters.is_letter_coordinator(session, letter.id, user_id)
         ]
         open_mine = [letter for letter in mine if letter.status == LetterStatus.OPEN]
         return open_mine if len(open_mine) > 1 else (open_mine or mine[:1])
 
 
-def manage_command(
-    runtime: Runtime,
-    ack: Ack,
-    client: WebClient,
-    command: dict[str, Any],
-    team_id: str,
-    subcommand: str,
-    reference: str,
-    later: Later,
-) -> None:
-    user_id = command["user_id"]
-    found = pick_letter(runtime, team_id, user_id, command.get("channel_id"), reference)
+def choose_one(runtime: Runtime, ack: Ack, user_id: str, subcommand: str, reference: str, found: list[Letter]) -> bool:
+    """Answer a command that found no letter or several; True when exactly one was found."""
+    w = words_for(runtime, user_id)
     if not found:
-        what = f"matching “{escape(reference)}”" if reference else "for you here"
-        ack(text=f"I couldn't find a letter {what}. `/signon list` shows the open ones; use `/signon {subcommand} 12`.")
-        return
+        ack(text=w.no_letter_found(escape(reference), subcommand))
+        return False
     if len(found) > 1:
-        listing = "\n".join(f"• `/signon {subcommand} {letter.id}` — {escape(letter.title)}" for letter in found[:15])
-        ack(text=f"Which letter?\n{listing}")
-        return
-    letter = found[0]
-    if not coordinators.can_manage(runtime, client, user_id, letter.id):
-        verbs = {
-            "edit": "edit this letter",
-            "close": "close this letter",
-            "reopen": "reopen this letter",
-            "review": "review this letter's duplicates",
-        }
-        ack(text=refusal(runtime, verbs[subcommand], letter_id=letter.id))
-        return
-    if subcommand == "edit":
-        ack()
-        later("open_edit_letter", trigger_id=command["trigger_id"], user_id=user_id, letter_id=letter.id)
-    elif subcommand == "close":
-        ack(text=close(runtime, user_id, letter.id))
-    elif subcommand == "reopen":
-        ack()
-        later("start_reopen", trigger_id=command["trigger_id"], user_id=user_id, letter_id=letter.id)
-    elif subcommand == "review":
-        with runtime.db.read() as session:
-            pairs = signons.pending_duplicates(session, letter.id)
-            title = letter.title
-        text, blocks = review_blocks.review_message(letter.id, title, pairs)
-        ack(text=text, blocks=blocks)
+        listing = "\n".join(f"• {w.letter_choice(subcommand, x.id, escape(x.title))}" for x in found[:15])
+        ack(text=w.which_letter(listing))
+        return False
+    return True
 
 
-def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_id: str, letter_id: int) -> None:
-    opened = open_view(client, trigger_id, message_modal("Edit letter", ":hourglass_flowing_sand: Loading…"))
-    if opened is None:
-        return
-    profile = get_profile(runtime.db, client, user_id)
-    tz = zone(profile.tz)
+def review_queue(runtime: Runtime, ack: Ack, user_id: str, letter_id: int) -> None:
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
         assert letter is not None
-        local_deadline = letter.deadline_at.astimezone(tz)
-        defaults = letter_blocks.LetterFormDefaults(
-            title=letter.title,
-            text=letter.versions[-1].text,
-            deadline_date=local_deadline.date(),
-            deadline_time=local_deadline.strftime("%H:%M"),
-            lead_orgs=[lead.name for lead in letter.lead_organizations],
-            reminders=", ".join(part for part in letter.reminder_schedule.split(",") if part),
-            cocoordinators=[c.user_id for c in letter.coordinators if c.role == "co"],
-            tz_name=profile.tz,
+        text, blocks = review_blocks.review_message(
+            words_for(runtime, user_id), letter.id, letter.title, duplicates.pending_duplicates(session, letter.id)
         )
-    update_view(client, opened, letter_blocks.letter_form_modal(defaults, editing_letter_id=letter_id))
-
-
-def submit_edit(
-    runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str, later: Later
-) -> None:
-    view = body.get("view") or {}
-    user_id = body["user"]["id"]
-    try:
-        letter_id = int(json.loads(view.get("private_metadata") or "{}")["letter_id"])
-    except (KeyError, TypeError, ValueError):
-        ack(
-            response_action="errors",
-            errors={ids.LETTER_TITLE_BLOCK: "This form is out of date; close it and try again."},
-        )
-        return
-    with runtime.db.read() as session:
-        letter = letter_service.get_letter(session, letter_id, team_id)
-    if letter is None:
-        ack(response_action="errors", errors={ids.LETTER_TITLE_BLOCK: "This letter no longer exists."})
-        return
-    if not coordinators.can_manage(runtime, client, user_id, letter_id):
-        ack(
-            response_action="errors",
-            errors={ids.LETTER_TITLE_BLOCK: refusal(runtime, "edit this letter", letter_id=letter_id)},
-        )
-        return
-    profile = get_profile(runtime.db, client, user_id)
-    raw = _form_input(view)
-    draft, errors = letter_service.validate_letter_form(
-        raw, tz_name=profile.tz, now=utcnow(), require_channels=False, unchanged_deadline=letter.deadline_at
-    )
-    if draft is not None and (problem := channel_problems(client, draft.channels)):
-        errors, draft = {"channels": problem}, None
-    if draft is None:
-        ack(
-            response_action="errors", errors={FIELD_BLOCKS.get(k, ids.LETTER_TITLE_BLOCK): v for k, v in errors.items()}
-        )
-        return
-    substantive = ids.SUBSTANTIVE_VALUE in viewstate.checked(view, ids.SUBSTANTIVE_BLOCK, ids.SUBSTANTIVE_INPUT)
-    change_note = viewstate.text(view, ids.CHANGE_NOTE_BLOCK, ids.CHANGE_NOTE_INPUT)
-    now = utcnow()
-
-    def work(session: Session) -> letter_service.EditResult:
-        row = session.get(Letter, letter_id)
-        assert row is not None
-        result = letter_service.edit_letter(
-            session, letter=row, actor=user_id, draft=draft, substantive=substantive, change_note=change_note, now=now
-        )
-        posts.record_pending_posts(session, letter_id, result.channels_added, user_id, now)
-        return result
-
-    try:
-        result = runtime.db.transaction(work)
-    except StorageUnavailable:
-        ack(
-            response_action="errors",
-            errors={ids.LETTER_TITLE_BLOCK: "The database is not accepting changes right now."},
-        )
-        return
-    ack()
-    lines = [f":pencil2: Saved *#{letter_id} {escape(draft.title)}*."]
-    if result.new_version:
-        lines.append(
-            f"The text is now version {result.new_version}"
-            + (
-                f"; {len(result.reconfirm_signatory_ids)} signer(s) will be asked to confirm again."
-                if result.substantive
-                else "; earlier signatures carry over."
-            )
-        )
-    if result.deadline_changed:
-        lines.append("The deadline changed; reminders follow the new deadline.")
-    later(
-        "after_letter_edit",
-        letter_id=letter_id,
-        title=draft.title,
-        user_id=user_id,
-        lines=lines,
-        post=bool(result.channels_added),
-    )
-
-
-def after_letter_edit(
-    runtime: Runtime, client: WebClient, letter_id: int, title: str, user_id: str, lines: list[str], post: bool
-) -> None:
-    """After the acknowledgement: post in channels just added, then DM the coordinator a summary."""
-    if post:
-        report = posts.deliver_pending_posts(runtime, client, letter_blocks.letter_post, letter_id)
-        lines = [*lines, post_report_text(letter_id, title, report)]
-    text = "\n".join(lines)
-    send_dm(client, user_id, text, [section(text)])
+    ack(text=text, blocks=blocks)
 
 
 def close(runtime: Runtime, user_id: str, letter_id: int) -> str:
+    w = words_for(runtime, user_id)
     closed = runtime.db.transaction(
         lambda s: letter_service.close_letter(s, letter_id=letter_id, actor=user_id, now=utcnow())
     )
     if closed is None:
-        return f"Letter #{letter_id} is already closed. `/signon reopen {letter_id}` opens it again."
-    return (
-        f":lock: Closed *#{letter_id} {escape(closed.title)}*. The posts are being updated and the coordinators "
-        f"will get the final count and the export. `/signon reopen {letter_id}` opens it again."
-    )
+        return w.already_closed(letter_id)
+    return w.closed_now(letter_id, escape(closed.title))
 
 
 def start_reopen(
     runtime: Runtime, client: WebClient, trigger_id: str, user_id: str, letter_id: int, tell: Callable[[str], None]
 ) -> None:
+    """Reopen until the deadline when it is still ahead; otherwise ask for a new deadline in a modal."""
+    w = words_for(runtime, user_id)
     now = utcnow()
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
         assert letter is not None
-        view = letter_service.letter_view(session, letter, recent=0)
+        view = letters.letter_view(session, letter, recent=0)
     if letter.status == LetterStatus.OPEN:
-        tell(f"Letter #{letter_id} is already open.")
+        tell(w.already_open(letter_id))
         return
     if letter.deadline_at > now + timedelta(minutes=5):
         reopened = runtime.db.transaction(
@@ -418,36 +125,24 @@ def start_reopen(
                 s, letter_id=letter_id, actor=user_id, deadline_at=letter.deadline_at, now=now
             )
         )
-        tell(
-            f":unlock: Reopened *#{letter_id} {escape(letter.title)}* until its deadline."
-            if reopened
-            else "That letter could not be reopened."
-        )
+        tell(w.reopened_until_deadline(letter_id, escape(letter.title)) if reopened else w.cannot_reopen())
         return
     profile = get_profile(runtime.db, client, user_id)
     suggested = now.astimezone(zone(profile.tz)).date() + timedelta(days=3)
-    open_view(client, trigger_id, letter_blocks.reopen_modal(view, tz_name=profile.tz, suggested=suggested))
+    open_view(client, trigger_id, form_blocks.reopen_modal(w, view, tz_name=profile.tz, suggested=suggested))
 
 
 def submit_reopen(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str) -> None:
+    """The new deadline from the reopen modal (the listener middleware checked the letter and the person)."""
     view = body.get("view") or {}
     user_id = body["user"]["id"]
-    try:
-        letter_id = int(json.loads(view.get("private_metadata") or "{}")["letter_id"])
-    except (KeyError, TypeError, ValueError):
-        ack(
-            response_action="errors",
-            errors={ids.DEADLINE_DATE_BLOCK: "This form is out of date; close it and try again."},
-        )
-        return
+    w = words_for(runtime, user_id)
+    meta = LetterFormContext.load(view.get("private_metadata"))
+    assert meta is not None and meta.letter_id is not None
+    letter_id = meta.letter_id
     with runtime.db.read() as session:
-        letter = letter_service.get_letter(session, letter_id, team_id)
-    if letter is None or not coordinators.can_manage(runtime, client, user_id, letter_id):
-        ack(
-            response_action="errors",
-            errors={ids.DEADLINE_DATE_BLOCK: refusal(runtime, "reopen this letter", letter_id=letter_id)},
-        )
-        return
+        letter = letters.get_letter(session, letter_id, team_id)
+    assert letter is not None
     profile = get_profile(runtime.db, client, user_id)
     raw = LetterFormInput(
         title=letter.title,
@@ -458,17 +153,12 @@ def submit_reopen(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebC
         deadline_date=viewstate.date_value(view, ids.DEADLINE_DATE_BLOCK, ids.DEADLINE_DATE_INPUT),
         deadline_time=viewstate.time_value(view, ids.DEADLINE_TIME_BLOCK, ids.DEADLINE_TIME_INPUT),
     )
-    draft, errors = letter_service.validate_letter_form(raw, tz_name=profile.tz, now=utcnow(), require_channels=False)
+    draft, problems = validate_letter_form(raw, tz_name=profile.tz, now=utcnow(), require_channels=False)
     if draft is None:
-        ack(
-            response_action="errors",
-            errors={
-                FIELD_BLOCKS.get(k, ids.DEADLINE_DATE_BLOCK): v
-                for k, v in errors.items()
-                if k in ("deadline_date", "deadline_time")
-            }
-            or {ids.DEADLINE_DATE_BLOCK: "Pick a future deadline."},
-        )
+        errors = {
+            FIELD_BLOCKS[k]: w.letter_problem(p) for k, p in problems.items() if k in ("deadline_date", "deadline_time")
+        }
+        ack(response_action="errors", errors=errors or {ids.DEADLINE_DATE_BLOCK: w.pick_future_deadline()})
         return
     reopened = runtime.db.transaction(
         lambda s: letter_service.reopen_letter(
@@ -476,12 +166,45 @@ def submit_reopen(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebC
         )
     )
     if reopened is None:
-        ack(response_action="errors", errors={ids.DEADLINE_DATE_BLOCK: "This letter is already open."})
+        ack(response_action="errors", errors={ids.DEADLINE_DATE_BLOCK: w.letter_already_open()})
         return
-    ack(
-        response_action="update",
-        view=message_modal(
-            "Letter reopened",
-            f":unlock: *#{letter_id} {escape(letter.title)}* is open again. The posts are being updated.",
-        ),
+    modal = message_modal(w, w.reopened_title(), w.reopened(letter_id, escape(letter.title)))
+    ack(response_action="update", view=modal)
+
+
+def review_merge(
+    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], source_id: int, target_id: int
+) -> None:
+    user_id = body["user"]["id"]
+    w = words_for(runtime, user_id)
+    outcome = runtime.db.transaction(
+        lambda s: duplicates.merge(
+            s, source_id=source_id, target_id=target_id, actor=Actor(user_id), now=utcnow(), is_coordinator=True
+        )
     )
+    if isinstance(outcome, duplicates.Merged):
+        reply(respond, body, client, w.merged(outcome.source_name, outcome.target_name))
+    else:
+        reply(respond, body, client, w.cannot_merge_any_more(), quoting=False)
+
+
+def review_dismiss(
+    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], signatory_id: int
+) -> None:
+    user_id = body["user"]["id"]
+    runtime.db.transaction(
+        lambda s: duplicates.dismiss_duplicate(s, signatory_id=signatory_id, actor=Actor(user_id), now=utcnow())
+    )
+    reply(respond, body, client, words_for(runtime, user_id).marked_different(), quoting=False)
+
+
+def remove_signatory(
+    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], signatory_id: int, team_id: str
+) -> None:
+    user_id = body["user"]["id"]
+    w = words_for(runtime, user_id)
+    outcome = withdraw_signature(runtime, client, user_id, signatory_id, team_id, reason="removed")
+    if isinstance(outcome, Withdrawn):
+        reply(respond, body, client, w.removed(outcome.org_name, outcome.letter_title))
+    else:
+        reply(respond, body, client, withdrawal_text(w, outcome))

@@ -9,41 +9,42 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import CoordinatorLetter, MemberLetter, home_view
+from bot.flows import words_for
 from bot.runtime import Runtime
-from bot.services import coordinators, signons
-from bot.services import letters as letter_service
-from bot.slackio import slack_error
+from bot.services.letters import queries as letters
+from bot.services.signing.duplicates import pending_duplicates
+from bot.services.signing.queries import signatories_of_user
+from bot.slack.api import slack_error
+from bot.slack.permissions import is_coordinator
 from bot.timeutil import utcnow
+from db.enums import LetterStatus
 
 log = logging.getLogger(__name__)
 
 
 def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> None:
     now = utcnow()
-    global_coordinator = coordinators.is_coordinator(runtime, client, user_id)
+    global_coordinator = is_coordinator(runtime, client, user_id)
     with runtime.db.read() as session:
-        open_letters = letter_service.open_letters(session, team_id)
-        mine = {
-            s.letter_id: s.org_name for s in signons.signatories_of_user(session, user_id, [x.id for x in open_letters])
-        }
-        member = [MemberLetter(letter_service.letter_view(session, x, recent=0), mine.get(x.id)) for x in open_letters]
+        open_letters = letters.open_letters(session, team_id)
+        mine = {s.letter_id: s.org_name for s in signatories_of_user(session, user_id, [x.id for x in open_letters])}
+        member = [MemberLetter(letters.letter_view(session, x, recent=0), mine.get(x.id)) for x in open_letters]
         managed = []
-        for letter in letter_service.recent_letters(session, team_id, limit=20):
-            if not (global_coordinator or letter_service.is_letter_coordinator(session, letter.id, user_id)):
+        for letter in letters.recent_letters(session, team_id, limit=20):
+            if not (global_coordinator or letters.is_letter_coordinator(session, letter.id, user_id)):
                 continue
-            if letter.status != "open" and letter.updated_at < now - timedelta(days=30):
+            if letter.status != LetterStatus.OPEN and letter.updated_at < now - timedelta(days=30):
                 continue
-            numbers = letter_service.stats(session, letter.id, recent=0, since=now - timedelta(days=1))
-            recent = letter_service.recent_signatories(session, letter.id, limit=5)
+            numbers = letters.stats(session, letter.id, recent=0, since=now - timedelta(days=1))
             managed.append(
                 CoordinatorLetter(
-                    letter_service.letter_view(session, letter, recent=0),
+                    letters.letter_view(session, letter, recent=0),
                     numbers.new_since,
-                    signons.pending_duplicates(session, letter.id),
-                    recent,
+                    pending_duplicates(session, letter.id),
+                    letters.recent_signatories(session, letter.id, limit=5),
                 )
             )
-        view = home_view(member, managed)
+        view = home_view(words_for(runtime, user_id), member, managed)
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:

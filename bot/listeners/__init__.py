@@ -1,13 +1,12 @@
-"""Listener registration, one module per Slack surface."""
+"""Listener registration, one package per Slack surface: commands, actions, views, events."""
 
 from slack_bolt import App
 
 from bot.listeners import actions, commands, events, views
-from bot.runtime import Runtime
 
 
-def register_listeners(app: App, runtime: Runtime) -> None:
-    commands.register(app, runtime)
-    actions.register(app, runtime)
-    views.register(app, runtime)
-    events.register(app, runtime)
+def register_listeners(app: App) -> None:
+    commands.register(app)
+    actions.register(app)
+    views.register(app)
+    events.register(app)

@@ -11,17 +11,17 @@ Docs: https://docs.slack.dev/tools/bolt-python/concepts/lazy-listeners
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.flows import Later, coordinating, exporting, home, signing
+from bot.delivery.exports import deliver_export
+from bot.delivery.receipts import send_receipt
+from bot.flows import Later, coordinating, editing, home, letter_form, members, signing
 from bot.runtime import Runtime
 
-log = logging.getLogger(__name__)
 KEY = "signon_follow_ups"
 
 
@@ -41,39 +41,32 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
-FollowUp = Callable[..., None]
-
-
-def _respond_text(respond: Respond, text: str) -> None:
+def _tell(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 FOLLOW_UPS: dict[str, Callable[[Runtime, WebClient, Respond, dict[str, Any]], object]] = {
     "open_signon": lambda runtime, client, respond, args: signing.open_signon(runtime, client, **args),
-    "open_withdraw": lambda runtime, client, respond, args: signing.open_withdraw_modal(client, **args),
-    "open_new_letter": lambda runtime, client, respond, args: coordinating.open_new_letter_modal(
+    "open_withdraw": lambda runtime, client, respond, args: members.open_withdraw_modal(runtime, client, **args),
+    "open_new_letter": lambda runtime, client, respond, args: letter_form.open_new_letter_modal(
         runtime, client, **args
     ),
-    "open_edit_letter": lambda runtime, client, respond, args: coordinating.open_edit_modal(runtime, client, **args),
+    "open_edit_letter": lambda runtime, client, respond, args: letter_form.open_edit_modal(runtime, client, **args),
     "start_reopen": lambda runtime, client, respond, args: coordinating.start_reopen(
-        runtime, client, tell=lambda text: _respond_text(respond, text), **args
+        runtime, client, tell=lambda text: _tell(respond, text), **args
     ),
-    "post_letter": lambda runtime, client, respond, args: coordinating.post_new_letter(runtime, client, **args),
-    "after_letter_edit": lambda runtime, client, respond, args: coordinating.after_letter_edit(runtime, client, **args),
-    "deliver_export": lambda runtime, client, respond, args: exporting.deliver_export(runtime, client, **args),
-    "send_receipt": lambda runtime, client, respond, args: signing.send_receipt(runtime, client, **args),
-    "tell_coordinators_withdrawal": lambda runtime, client, respond, args: signing.notify_coordinators_of_withdrawal(
+    "post_letter": lambda runtime, client, respond, args: letter_form.post_new_letter(runtime, client, **args),
+    "after_letter_edit": lambda runtime, client, respond, args: letter_form.after_letter_edit(runtime, client, **args),
+    "deliver_export": lambda runtime, client, respond, args: deliver_export(runtime, client, **args),
+    "send_receipt": lambda runtime, client, respond, args: send_receipt(runtime, client, **args),
+    "tell_coordinators_withdrawal": lambda runtime, client, respond, args: editing.notify_coordinators_of_withdrawal(
         runtime, client, **args
     ),
     "publish_home": lambda runtime, client, respond, args: home.publish(runtime, client, **args),
 }
 
 
-def follow_up_runner(runtime: Runtime) -> FollowUp:
+def run_follow_ups(context: BoltContext, client: WebClient, respond: Respond) -> None:
     """The lazy listener that runs what the ack function queued."""
-
-    def run_follow_ups(context: BoltContext, client: WebClient, respond: Respond) -> None:
-        for name, args in context.get(KEY, []):
-            FOLLOW_UPS[name](runtime, client, respond, args)
-
-    return run_follow_ups
+    for name, args in context.get(KEY, []):
+        FOLLOW_UPS[name](context["runtime"], client, respond, args)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -11,6 +11,34 @@ from sqlalchemy.orm import Session
 from db.models import AuditEntry
 
 _INSERT = insert(AuditEntry)
+
+
+class _OnLetter(Protocol):
+    id: int
+    team_id: str
+
+
+def on_letter(
+    session: Session,
+    action: str,
+    letter: _OnLetter,
+    *,
+    at: datetime,
+    actor: str | None,
+    subject_id: int | None = None,
+    **detail: Any,
+) -> None:
+    """Record ``action`` on ``letter`` (a Letter or a row with its id and team)."""
+    record(
+        session,
+        action,
+        at=at,
+        actor=actor,
+        letter_id=letter.id,
+        team_id=letter.team_id,
+        subject_id=subject_id,
+        **detail,
+    )
 
 
 def record(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,21 +19,9 @@ from sqlalchemy.orm import Session
 
 from bot import orgnames
 from bot.services import audit
-from db.models import ExportSnapshot, Letter, Signatory, SignatoryContact, SignatoryStatus
+from db.enums import SignatoryStatus
+from db.models import ExportSnapshot, Letter, Signatory, SignatoryContact
 
-CSV_COLUMNS = (
-    "organization",
-    "signer name",
-    "title",
-    "email",
-    "city/state",
-    "organization type",
-    "signed at",
-    "letter version confirmed",
-    "source channel",
-    "other contacts",
-    "lead organization",
-)
 # OWASP: cells starting with these are read as formulas by spreadsheet software.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 FORMATS = ("text", "csv", "all")
@@ -173,8 +161,19 @@ def neutralize(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-def csv_rows(data: ExportData) -> Iterator[list[str]]:
-    yield list(CSV_COLUMNS)
+@dataclass(frozen=True)
+class CsvLabels:
+    """The words of the CSV, in the reader's language (from bot/messages): the header, the mark of a lead
+    organization ("yes"), and each organization type's name."""
+
+    header: Sequence[str]
+    lead: str
+    org_type: Callable[[str], str]
+
+
+def csv_rows(data: ExportData, labels: CsvLabels) -> Iterator[list[str]]:
+    """The header, then one row per organization."""
+    yield list(labels.header)
     for row in data.rows:
         cells = [
             row.organization,
@@ -182,21 +181,21 @@ def csv_rows(data: ExportData) -> Iterator[list[str]]:
             row.title,
             row.email,
             row.city_state,
-            row.org_type,
+            labels.org_type(row.org_type) if row.org_type else "",
             row.signed_at.isoformat(timespec="seconds") if row.signed_at else "",
             str(row.version) if row.version is not None else "",
             row.source_channel or row.source,
             row.other_contacts,
-            "yes" if row.is_lead else "",
+            labels.lead if row.is_lead else "",
         ]
         yield [neutralize(cell) for cell in cells]
 
 
-def csv_text(data: ExportData) -> str:
+def csv_text(data: ExportData, labels: CsvLabels) -> str:
     """RFC 4180: CRLF line ends, fields quoted when needed, quotes doubled. UTF-8 with a BOM for Excel."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(csv_rows(data))
+    writer.writerows(csv_rows(data, labels))
     return "\ufeff" + buffer.getvalue()
 
 
@@ -212,14 +211,6 @@ class SnapshotSummary:
     previous_number: int | None
     added: list[str]
     removed: list[str]
-
-    def headline(self) -> str:
-        text = f"Export {self.number}: {self.count:,} organization{'s' if self.count != 1 else ''}"
-        if self.previous_number is not None:
-            text += f", {len(self.added)} new since export {self.previous_number}"
-            if self.removed:
-                text += f", {len(self.removed)} gone"
-        return text
 
 
 def _names_for(session: Session, ids: Iterable[int]) -> dict[int, str]:

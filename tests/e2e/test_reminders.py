@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.services.reminders import SEND_WORKERS
+from bot.delivery.reminders import SEND_WORKERS
 from db.models import DeliveryStatus, ReminderDelivery, ReminderRun
 from tests.conftest import Coalition, RunningApp, check_app_health, start_app
 from tests.e2e.steps import create_letter, db_session, message_text, sign_on
@@ -78,7 +78,7 @@ def test_the_right_people_get_exactly_one_dm(app: RunningApp, coalition: Coaliti
             if "reminder" in message_text(m) and "went out" in message_text(m)
         ]
     )
-    assert f"Reminded {len(expected_first)} member(s)" in message_text(digest[-1])
+    assert f"Reminded {len(expected_first)} members:" in message_text(digest[-1])
 
     make_due(app.database_url, letter_id, "24h")
     fake.wait_until(lambda: len(reminder_calls(fake)) >= 2 * len(expected_first) - 1, timeout=20)

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import create_engine, select, update
 
 from bot import ids
+from bot.messages import ENGLISH
 from bot.services import export as export_service
 from db.models import Base, Letter, LetterStatus, ReminderRun, SignatoryStatus
 from tests.conftest import Coalition, RunningApp, check_app_health, start_app
@@ -728,10 +729,11 @@ def test_formula_names_are_neutralized_in_the_csv_only(app: RunningApp, coalitio
         "t",
         export_service.ordered_rows([], [export_service.ExportRow(name, i) for i, name in enumerate(FORMULA_NAMES)]),
     )
-    cells = [row[0] for row in export_service.csv_rows(data)][1:]
+    cells = [row[0] for row in export_service.csv_rows(data, ENGLISH.csv_labels())][1:]
     assert sorted(cells) == sorted("'" + name for name in FORMULA_NAMES)
     assert sorted(export_service.text_block(data).split("\n")[:-1]) == sorted(FORMULA_NAMES)
-    parsed = list(csv.reader(io.StringIO(export_service.csv_text(data).lstrip("\ufeff"), newline="")))
+    raw = export_service.csv_text(data, ENGLISH.csv_labels())
+    parsed = list(csv.reader(io.StringIO(raw.lstrip("\ufeff"), newline="")))
     assert sorted(row[0] for row in parsed[1:]) == sorted("'" + name for name in FORMULA_NAMES)
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
+from bot.messages import ENGLISH
 from bot.services import export as export_service
 from db.models import (
     CITY_STATE_MAX,
@@ -334,13 +335,13 @@ def check_export(data: export_service.ExportData) -> None:
     assert text == "".join(f"{name}\n" for name in data.names)
     assert text.split("\n")[:-1] == data.names, "a name spans several lines in the .txt"
     assert text.splitlines() == data.names, "a name holds a line break (str.splitlines)"
-    raw = export_service.csv_text(data)
+    raw = export_service.csv_text(data, ENGLISH.csv_labels())
     assert raw.startswith("\ufeff")
     parsed = list(csv.reader(io.StringIO(raw[1:], newline="")))
-    expected = list(export_service.csv_rows(data))
+    expected = list(export_service.csv_rows(data, ENGLISH.csv_labels()))
     assert parsed == expected, "the CSV does not round-trip through csv.reader"
     assert len(parsed) == len(data.rows) + 1
     for row in parsed[1:]:
-        assert len(row) == len(export_service.CSV_COLUMNS)
+        assert len(row) == len(ENGLISH.csv_labels().header)
         for cell in row:
             assert not cell.startswith(export_service.FORMULA_TRIGGERS), f"formula cell {cell[:40]!r}"

@@ -89,7 +89,7 @@ wrong_entry = st.one_of(
     st.fixed_dictionaries({}, optional={"type": st.text(max_size=10), "value": junk, "selected_options": junk}),
 )
 email_value = st.one_of(st.just("a@b.org"), st.emails().map(str), text_value)
-org_type = st.one_of(st.none(), st.sampled_from(["Labor union", "Other", "Business"]), text_value)
+org_type = st.one_of(st.none(), st.sampled_from(["labor", "other", "business"]), text_value)
 
 
 def mostly(valid: st.SearchStrategy[Any], weird: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:

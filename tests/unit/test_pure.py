@@ -13,11 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.blocks.common import escape, split_text, text_sections
-from bot.listeners.commands.signon import parse
+from bot.listeners.commands.table import parse
+from bot.messages import ENGLISH
 from bot.oauth import BOT_SCOPES
-from bot.services.export import ExportData, ExportRow, csv_text, neutralize, ordered_rows, sort_key, text_block
 from bot.orgnames import org_key
-from bot.services.reminders import Profile, SignedSignals, quiet_hours_due, skip_reason
+from bot.services.export import ExportData, ExportRow, csv_text, neutralize, ordered_rows, sort_key, text_block
+from bot.services.profiles import Profile
+from bot.services.reminders import SignedSignals, quiet_hours_due, skip_reason
 from bot.settings import (
     ConfigError,
     format_duration,
@@ -80,11 +82,15 @@ def test_durations_round_trip() -> None:
 
 
 def test_command_parsing() -> None:
-    assert parse("") == ("", "")
-    assert parse("  EXPORT   12  csv ") == ("export", "12 csv")
-    assert parse("create") == ("new", "")
-    assert parse("sign 12") == ("", "12")
-    assert parse("Due Process Letter") == ("", "Due Process Letter")
+    def parsed(text: str) -> tuple[str, str]:
+        entry, rest = parse(text)
+        return entry.name, rest
+
+    assert parsed("") == ("", "")
+    assert parsed("  EXPORT   12  csv ") == ("export", "12 csv")
+    assert parsed("create") == ("new", "")
+    assert parsed("sign 12") == ("", "12")
+    assert parsed("Due Process Letter") == ("", "Due Process Letter")
     assert parse("x" * 10_000)[1] == "x" * 500
 
 
@@ -177,7 +183,7 @@ def test_formula_cells_are_neutralized(cell: str, expected: str) -> None:
 def test_csv_is_rfc_4180_and_text_keeps_names_exactly() -> None:
     names = ['Quote "Org", Inc.', "=cmd|' /C calc'!A0", "Line\nbreak Org", "Ünïcödé"]
     data = ExportData(1, "T", [ExportRow(name, i + 1, email="x@y.org") for i, name in enumerate(names)])
-    raw = csv_text(data)
+    raw = csv_text(data, ENGLISH.csv_labels())
     assert raw.startswith("\ufeff") and raw.count("\r\n") >= len(names) + 1
     rows = list(csv.reader(io.StringIO(raw.lstrip("\ufeff"))))
     assert [row[0] for row in rows[1:]] == ['Quote "Org", Inc.', "'=cmd|' /C calc'!A0", "Line\nbreak Org", "Ünïcödé"]

@@ -1,10 +1,31 @@
 from slack_bolt import App
 
+from bot import ids
 from bot.listeners.actions import letters, reminders, signing
-from bot.runtime import Runtime
+from bot.listeners.followups import acknowledge
+from bot.listeners.middleware import manages_letter_from_button
+
+# Coordinator buttons: the middleware checks the workspace and who pressed it before the handler runs.
+COORDINATOR = [manages_letter_from_button]
 
 
-def register(app: App, runtime: Runtime) -> None:
-    signing.register(app, runtime)
-    letters.register(app, runtime)
-    reminders.register(app, runtime)
+def register(app: App) -> None:
+    app.action(ids.SIGN_ON_BUTTON)(ack=acknowledge, lazy=[signing.sign_on_button])
+    app.action(ids.READ_LETTER_BUTTON)(ack=acknowledge, lazy=[signing.read_letter_button])
+    app.action(ids.PICK_LETTER)(ack=acknowledge, lazy=[signing.pick_letter])
+    app.action(ids.EDIT_SIGNATURE)(ack=acknowledge, lazy=[signing.edit_signature])
+    app.action(ids.WITHDRAW_SIGNATURE)(ack=acknowledge, lazy=[signing.withdraw_signature])
+    app.action(ids.WITHDRAW_AFTER_CHANGE)(ack=acknowledge, lazy=[signing.withdraw_signature])
+    app.action(ids.KEEP_SIGNATURE)(ack=acknowledge, lazy=[signing.keep_signature])
+    app.action(ids.CONFIRM_MERGE)(ack=acknowledge, lazy=[signing.confirm_merge])
+    app.action(ids.DECLINE_MERGE)(ack=acknowledge, lazy=[signing.decline_merge])
+    app.action(ids.EDIT_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.edit_letter])
+    app.action(ids.CLOSE_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.close_letter])
+    app.action(ids.REOPEN_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.reopen_letter])
+    app.action(ids.EXPORT_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.export_letter])
+    app.action(ids.REVIEW_MERGE, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.review_merge])
+    app.action(ids.REVIEW_DISMISS, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.review_dismiss])
+    app.action(ids.REMOVE_SIGNATORY, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.remove_signatory])
+    app.action(ids.HOME_REFRESH)(ack=acknowledge, lazy=[letters.refresh_home])
+    app.action(ids.STOP_REMINDERS)(ack=acknowledge, lazy=[reminders.mute])
+    app.action(ids.ORG_ALREADY_SIGNED)(ack=acknowledge, lazy=[reminders.mute])

@@ -4,38 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.common import escape
-from bot.listeners.followups import acknowledge
-from bot.listeners.values import action_value, ints
-from bot.runtime import Runtime
-from bot.services import reminders
-from bot.timeutil import utcnow
+from bot.contracts import LetterButton
+from bot.flows.members import mute_reminders
+from bot.listeners.middleware import action_value
 
 
-def register(app: App, runtime: Runtime) -> None:
-    def mute(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        parsed = ints(action_value(body), 1)
-        if parsed is None:
-            return
-        action_id = body["actions"][0]["action_id"]
-        reason = "org_signed" if action_id == ids.ORG_ALREADY_SIGNED else "muted"
-        title = runtime.db.transaction(
-            lambda s: reminders.mute(s, letter_id=parsed[0], user_id=body["user"]["id"], reason=reason, now=utcnow())
-        )
-        if title is None:
-            return
-        if reason == "org_signed":
-            text = f":ok_hand: Thanks — no more reminders about “{escape(title)}”, since your organization has signed."
-        else:
-            text = f":no_bell: You won't get more reminders about “{escape(title)}”. You can still sign with `/signon`."
-        if body.get("response_url"):
-            respond(text=text, replace_original=False, response_type="ephemeral")
-        else:
-            client.chat_postMessage(channel=body["user"]["id"], text=text)
-
-    app.action(ids.STOP_REMINDERS)(ack=acknowledge, lazy=[mute])
-    app.action(ids.ORG_ALREADY_SIGNED)(ack=acknowledge, lazy=[mute])
+def mute(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
+    button = LetterButton.load(action_value(body))
+    if button is None:
+        return
+    org_signed = body["actions"][0]["action_id"] == ids.ORG_ALREADY_SIGNED
+    mute_reminders(context["runtime"], client, respond, body, button.letter_id, org_signed=org_signed)

@@ -1,8 +1,9 @@
 from slack_bolt import App
 
-from bot.listeners.commands import signon
-from bot.runtime import Runtime
+from bot import ids
+from bot.listeners.commands.signon import signon_command
+from bot.listeners.followups import run_follow_ups
 
 
-def register(app: App, runtime: Runtime) -> None:
-    signon.register(app, runtime)
+def register(app: App) -> None:
+    app.command(ids.COMMAND)(ack=signon_command, lazy=[run_follow_ups])

@@ -1,46 +1,22 @@
-"""What Slack knows about people, cached in the database (reminder fan-outs would otherwise call
-users.info thousands of times, at 100 calls a minute)."""
+"""People's profiles from Slack (users.info, users.list), through the cache in the database."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from bot.services.dialect import insert
+from bot.services.profiles import Profile, cached_profiles, save_profiles
 from bot.timeutil import utcnow
 from db.engine import Database
-from db.models import EMAIL_MAX, PERSON_NAME_MAX, TITLE_MAX, SlackUser
+from db.models import EMAIL_MAX, PERSON_NAME_MAX, TITLE_MAX
 
 log = logging.getLogger(__name__)
 PROFILE_MAX_AGE = timedelta(hours=6)
-
-
-@dataclass(frozen=True)
-class Profile:
-    user_id: str
-    team_id: str | None = None
-    name: str | None = None
-    title: str | None = None
-    email: str | None = None
-    tz: str | None = None
-    is_bot: bool = False
-    deleted: bool = False
-    is_admin: bool = False
-    is_stranger: bool = False
-
-    @property
-    def email_domain(self) -> str | None:
-        if not self.email or "@" not in self.email:
-            return None
-        return self.email.rsplit("@", 1)[1].lower()
 
 
 def profile_from_user(user: dict[str, Any]) -> Profile:
@@ -61,59 +37,11 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
     )
 
 
-def _row_to_profile(row: SlackUser) -> Profile:
-    return Profile(
-        row.user_id,
-        row.team_id,
-        row.name,
-        row.title,
-        row.email,
-        row.tz,
-        row.is_bot,
-        row.deleted,
-        row.is_admin,
-        row.is_stranger,
-    )
-
-
-def save_profiles(session: Session, profiles: Iterable[Profile], now: datetime) -> None:
-    for profile in profiles:
-        values = {
-            "user_id": profile.user_id,
-            "team_id": profile.team_id,
-            "name": profile.name,
-            "title": profile.title,
-            "email": profile.email,
-            "tz": profile.tz,
-            "is_bot": profile.is_bot,
-            "deleted": profile.deleted,
-            "is_admin": profile.is_admin,
-            "is_stranger": profile.is_stranger,
-            "fetched_at": now,
-        }
-        statement = insert(session, SlackUser).values(**values)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["user_id"], set_={k: v for k, v in values.items() if k != "user_id"}
-            )
-        )
-
-
-def cached_profiles(db: Database, user_ids: Iterable[str]) -> dict[str, tuple[Profile, datetime]]:
-    ids = list(user_ids)
-    found: dict[str, tuple[Profile, datetime]] = {}
-    with db.read() as session:
-        for start in range(0, len(ids), 500):
-            rows = session.execute(select(SlackUser).where(SlackUser.user_id.in_(ids[start : start + 500]))).scalars()
-            for row in rows:
-                found[row.user_id] = (_row_to_profile(row), row.fetched_at)
-    return found
-
-
 def get_profile(db: Database, client: WebClient, user_id: str, *, max_age: timedelta = PROFILE_MAX_AGE) -> Profile:
     """The person's profile, from the cache when fresh, else from users.info; never raises for Slack errors."""
     now = utcnow()
-    cached = cached_profiles(db, [user_id]).get(user_id)
+    with db.read() as session:
+        cached = cached_profiles(session, [user_id]).get(user_id)
     if cached and now - cached[1] < max_age:
         return cached[0]
     try:
@@ -133,7 +61,8 @@ def refresh_profiles(db: Database, client: WebClient, user_ids: Iterable[str]) -
     """Profiles for many people: the cache where fresh, users.list pages (200 a call) for the rest."""
     wanted = set(user_ids)
     now = utcnow()
-    cached = cached_profiles(db, wanted)
+    with db.read() as session:
+        cached = cached_profiles(session, wanted)
     result = {uid: profile for uid, (profile, at) in cached.items() if now - at < PROFILE_MAX_AGE}
     missing = wanted - result.keys()
     if not missing:

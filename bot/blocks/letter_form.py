@@ -1,0 +1,200 @@
+"""Block Kit for coordinators' letter modals: drafting or editing a letter, and reopening one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot import ids
+from bot.blocks.common import Block, escape, modal, plain, section, split_text
+from bot.blocks.forms import text_input, titled_input
+from bot.contracts import LetterFormContext
+from bot.messages import Words
+from bot.services.letters.queries import LetterView
+from bot.timeutil import zone
+from db.models import LETTER_TITLE_MAX
+
+LETTER_TEXT_BOXES = 4
+TEXT_BOX_MAX = 3000
+
+
+@dataclass(frozen=True)
+class LetterFormDefaults:
+    reminders: str
+    title: str = ""
+    text: str = ""
+    deadline_date: date | None = None
+    deadline_time: str | None = None
+    channels: Sequence[str] = ()
+    lead_orgs: Sequence[str] = ()
+    cocoordinators: Sequence[str] = ()
+    tz_name: str | None = None
+
+
+def text_box_block_id(index: int) -> str:
+    return f"{ids.LETTER_TEXT_BLOCK}_{index + 1}"
+
+
+def _text_boxes(w: Words, text: str) -> list[Block]:
+    parts = split_text(text, TEXT_BOX_MAX) if text else []
+    boxes = []
+    for index in range(LETTER_TEXT_BOXES):
+        first = index == 0
+        boxes.append(
+            titled_input(
+                text_box_block_id(index),
+                w.letter_text_label() if first else w.letter_text_continued_label(index + 1),
+                text_input(
+                    ids.LETTER_TEXT_INPUT,
+                    initial=parts[index] if index < len(parts) else None,
+                    multiline=True,
+                    max_length=TEXT_BOX_MAX,
+                    placeholder=w.letter_text_placeholder() if first else None,
+                ),
+                optional=not first,
+                hint=w.letter_text_hint() if first else None,
+            )
+        )
+    return boxes
+
+
+def _deadline_inputs(w: Words, defaults: LetterFormDefaults) -> list[Block]:
+    date_element: dict[str, Any] = {"type": "datepicker", "action_id": ids.DEADLINE_DATE_INPUT}
+    if defaults.deadline_date:
+        date_element["initial_date"] = defaults.deadline_date.isoformat()
+    time_element: dict[str, Any] = {
+        "type": "timepicker",
+        "action_id": ids.DEADLINE_TIME_INPUT,
+        "initial_time": defaults.deadline_time or "17:00",
+    }
+    tz_hint = w.in_your_time_zone(zone(defaults.tz_name).key) if defaults.tz_name else None
+    return [
+        titled_input(ids.DEADLINE_DATE_BLOCK, w.deadline_date_label(), date_element),
+        titled_input(ids.DEADLINE_TIME_BLOCK, w.deadline_time_label(), time_element, hint=tz_hint),
+    ]
+
+
+def _channels_input(w: Words, defaults: LetterFormDefaults, *, editing: bool) -> Block:
+    element: dict[str, Any] = {
+        "type": "multi_conversations_select",
+        "action_id": ids.CHANNELS_INPUT,
+        "filter": {
+            "include": ["public", "private"],
+            "exclude_bot_users": True,
+            "exclude_external_shared_channels": False,
+        },
+        "max_selected_items": 10,
+        "placeholder": plain(w.channels_placeholder()),
+    }
+    if defaults.channels:
+        element["initial_conversations"] = list(defaults.channels)
+    else:
+        element["default_to_current_conversation"] = True
+    return titled_input(
+        ids.CHANNELS_BLOCK,
+        w.also_post_label() if editing else w.post_to_label(),
+        element,
+        optional=editing,
+        hint=w.channels_edit_hint() if editing else w.channels_hint(),
+    )
+
+
+def _edit_only_inputs(w: Words) -> list[Block]:
+    substantive = {
+        "type": "checkboxes",
+        "action_id": ids.SUBSTANTIVE_INPUT,
+        "options": [{"text": plain(w.substantive_option()), "value": ids.SUBSTANTIVE_VALUE}],
+    }
+    return [
+        titled_input(
+            ids.SUBSTANTIVE_BLOCK, w.substantive_label(), substantive, optional=True, hint=w.substantive_hint()
+        ),
+        titled_input(
+            ids.CHANGE_NOTE_BLOCK,
+            w.change_note_label(),
+            text_input(ids.CHANGE_NOTE_INPUT, multiline=True, max_length=1000),
+            optional=True,
+        ),
+    ]
+
+
+def letter_form_modal(
+    w: Words, defaults: LetterFormDefaults, *, editing_letter_id: int | None = None
+) -> dict[str, Any]:
+    """The modal to draft a letter (``editing_letter_id`` None) or edit one."""
+    editing = editing_letter_id is not None
+    title = text_input(
+        ids.LETTER_TITLE_INPUT, initial=defaults.title, max_length=LETTER_TITLE_MAX, placeholder=w.title_placeholder()
+    )
+    leads = text_input(
+        ids.LEADS_INPUT,
+        initial="\n".join(defaults.lead_orgs),
+        multiline=True,
+        max_length=3000,
+        placeholder=w.leads_placeholder(),
+    )
+    cocoordinators: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": ids.COCOORDINATORS_INPUT,
+        "max_selected_items": 20,
+    }
+    if defaults.cocoordinators:
+        cocoordinators["initial_users"] = list(defaults.cocoordinators)
+    blocks: list[Block] = [
+        titled_input(ids.LETTER_TITLE_BLOCK, w.letter_title_label(), title),
+        *_text_boxes(w, defaults.text),
+        *_deadline_inputs(w, defaults),
+        _channels_input(w, defaults, editing=editing),
+        titled_input(ids.LEADS_BLOCK, w.leads_label(), leads, optional=True, hint=w.leads_hint()),
+        titled_input(
+            ids.REMINDERS_BLOCK,
+            w.reminders_label(),
+            text_input(ids.REMINDERS_INPUT, initial=defaults.reminders, max_length=200),
+            optional=True,
+            hint=w.reminders_hint(),
+        ),
+        titled_input(
+            ids.COCOORDINATORS_BLOCK,
+            w.cocoordinators_label(),
+            cocoordinators,
+            optional=True,
+            hint=w.cocoordinators_hint(),
+        ),
+    ]
+    if editing:
+        blocks.extend(_edit_only_inputs(w))
+    return modal(
+        w.edit_letter_title() if editing else w.new_letter_title(),
+        blocks,
+        callback_id=ids.LETTER_EDIT_MODAL if editing else ids.LETTER_NEW_MODAL,
+        submit=w.save_changes() if editing else w.post_letter(),
+        close=w.cancel(),
+        private_metadata=LetterFormContext(editing_letter_id).dump(),
+    )
+
+
+def reopen_modal(w: Words, letter: LetterView, *, tz_name: str | None, suggested: date) -> dict[str, Any]:
+    blocks: list[Block] = [
+        section(w.reopen_prompt(escape(letter.title))),
+        titled_input(
+            ids.DEADLINE_DATE_BLOCK,
+            w.new_deadline_date_label(),
+            {"type": "datepicker", "action_id": ids.DEADLINE_DATE_INPUT, "initial_date": suggested.isoformat()},
+        ),
+        titled_input(
+            ids.DEADLINE_TIME_BLOCK,
+            w.new_deadline_time_label(),
+            {"type": "timepicker", "action_id": ids.DEADLINE_TIME_INPUT, "initial_time": "17:00"},
+            hint=w.in_your_time_zone(zone(tz_name).key),
+        ),
+    ]
+    return modal(
+        w.reopen_letter_title(),
+        blocks,
+        callback_id=ids.LETTER_REOPEN_MODAL,
+        submit=w.reopen(),
+        close=w.cancel(),
+        private_metadata=LetterFormContext(letter.id).dump(),
+    )

@@ -1,0 +1,121 @@
+"""Letters that change by themselves or need telling: closing at the deadline, the close announcement (final
+count and export to each coordinator), and asking signers to confirm again after a substantive edit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from functools import partial
+
+from sqlalchemy import func, select
+
+from bot.blocks.reminders import closed_message, reconfirm_message
+from bot.delivery.claim import claim_one
+from bot.delivery.exports import deliver_export
+from bot.delivery.posts import deliver_left_behind
+from bot.runtime import Runtime
+from bot.services.letters.letters import close_letter, text_diff
+from bot.services.letters.queries import letter_coordinators, letter_view, stats
+from bot.slack.api import send_dm
+from bot.slack.language import words_for
+from bot.timeutil import utcnow
+from db.enums import LetterStatus, SignatoryStatus
+from db.models import Letter, Signatory
+
+log = logging.getLogger(__name__)
+
+
+def close_due_letters(runtime: Runtime, now: datetime) -> None:
+    with runtime.db.read() as session:
+        due = list(
+            session.scalars(select(Letter.id).where(Letter.status == LetterStatus.OPEN, Letter.deadline_at <= now))
+        )
+    for letter_id in due:
+        closed = runtime.db.transaction(partial(close_letter, letter_id=letter_id, actor=None, now=now))
+        if closed is not None:
+            log.info("letter %s reached its deadline and closed", letter_id)
+
+
+def announce_closed_letters(runtime: Runtime, now: datetime) -> None:
+    """Tell each coordinator once that a letter closed, with the final count and the export."""
+    with runtime.db.read() as session:
+        pending = list(
+            session.scalars(
+                select(Letter.id).where(Letter.status == LetterStatus.CLOSED, Letter.close_announced_at.is_(None))
+            )
+        )
+    for letter_id in pending:
+        claimed = claim_one(
+            runtime.db,
+            Letter,
+            letter_id,
+            where=[Letter.close_announced_at.is_(None), Letter.status == LetterStatus.CLOSED],
+            values={"close_announced_at": now},
+        )
+        if not claimed:
+            continue
+        with runtime.db.read() as session:
+            letter = session.get(Letter, letter_id)
+            assert letter is not None
+            count = stats(session, letter_id, recent=0).count
+            people = letter_coordinators(session, letter_id)
+            title, team_id, closed_at = letter.title, letter.team_id, letter.closed_at or now
+            automatic = letter.closed_by is None
+        client = runtime.client(team_id)
+        for person in people:
+            w = words_for(runtime, person)
+            text, blocks = closed_message(w, title, letter_id, count, closed_at, automatic)
+            send_dm(client, person, text, blocks)
+            deliver_export(runtime, client, person, letter_id, "all", final=True)
+
+
+def send_reconfirmations(runtime: Runtime) -> None:
+    """Ask each signer once per substantive version to keep or withdraw their signature."""
+    with runtime.db.read() as session:
+        waiting = list(
+            session.execute(
+                select(Signatory.id, Signatory.reconfirm_requested_version).where(
+                    Signatory.status == SignatoryStatus.ACTIVE,
+                    Signatory.reconfirm_requested_version.is_not(None),
+                    func.coalesce(Signatory.reconfirm_sent_version, 0) < Signatory.reconfirm_requested_version,
+                )
+            )
+        )
+    for signatory_id, version in waiting:
+        assert version is not None  # the query asks for a requested version
+        claimed = claim_one(
+            runtime.db,
+            Signatory,
+            signatory_id,
+            where=[func.coalesce(Signatory.reconfirm_sent_version, 0) < version],
+            values={"reconfirm_sent_version": version},
+        )
+        if not claimed:
+            continue
+        with runtime.db.read() as session:
+            signatory = session.get(Signatory, signatory_id)
+            assert signatory is not None
+            letter = session.get(Letter, signatory.letter_id)
+            assert letter is not None
+            view = letter_view(session, letter, recent=0)
+            versions = {v.number: v for v in letter.versions}
+            previous = versions.get(signatory.version_confirmed) or letter.versions[0]
+            current = versions.get(version) or letter.versions[-1]
+            diff = text_diff(previous.text, current.text)
+            note, org_name, user_id, team_id = (
+                current.change_note,
+                signatory.org_name,
+                signatory.signer_user_id,
+                letter.team_id,
+            )
+        text, blocks = reconfirm_message(words_for(runtime, user_id), view, org_name, signatory_id, diff, note)
+        send_dm(runtime.client(team_id), user_id, text, blocks)
+
+
+def deliver_letter_changes(runtime: Runtime) -> None:
+    """The letters job: close what is due, announce closes, post what was left behind, ask for re-confirmation."""
+    now = utcnow()
+    close_due_letters(runtime, now)
+    announce_closed_letters(runtime, now)
+    deliver_left_behind(runtime, now)
+    send_reconfirmations(runtime)

@@ -1,0 +1,252 @@
+"""The letter's messages in channels: posting each once, and keeping their count current.
+
+Posting: each (letter, channel) row is created ``pending`` with the letter, then claimed (``pending`` ->
+``posting``) by exactly one process before ``chat.postMessage``; a post whose process died mid-call stays
+``posting`` and is reported, never re-posted blindly.
+
+Refreshing: a post shows a *state* (letter status, version, title, deadline, count, newest change). Every few
+seconds the refresher compares each post's rendered state with the current one and updates the ones that
+differ, at most once per interval per post, so 200 sign-ons in a minute become a handful of ``chat.update``
+calls per channel; 429s push the post's next attempt back by ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import or_, select
+
+from bot.blocks.letters import letter_post
+from bot.delivery.claim import claim_one, record
+from bot.runtime import Runtime
+from bot.services.letters.queries import letter_view
+from bot.services.posts import current_state
+from bot.slack.api import slack_error
+from bot.slack.language import channel_words
+from bot.timeutil import utcnow
+from db.enums import LetterStatus, PostStatus
+from db.models import ChannelPost, Letter
+
+log = logging.getLogger(__name__)
+
+POSTING_LEASE = timedelta(minutes=2)
+REFRESH_LEASE = timedelta(seconds=30)
+MIN_REFRESH_INTERVAL = timedelta(seconds=3)
+SERVER_ERROR_BACKOFF = timedelta(seconds=3)
+# chat.update is Tier 3 (about 50 a minute per workspace); stay under it across all posts.
+UPDATES_PER_MINUTE_BUDGET = 40
+# Closed letters keep their posts current for a while (late withdrawals, merges), then stop polling.
+CLOSED_REFRESH_WINDOW = timedelta(days=7)
+# Posts still pending this long after their letter was saved were left behind by a process that stopped.
+LEFT_BEHIND_AFTER = timedelta(seconds=30)
+# Errors meaning the bot must be invited (private channels) before it can post.
+_NEEDS_INVITE = ("not_in_channel", "channel_not_found", "method_not_supported_for_channel_type")
+
+
+@dataclass
+class PostReport:
+    posted: list[str] = field(default_factory=list)
+    joined: list[str] = field(default_factory=list)
+    needs_invite: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _finish_post(
+    runtime: Runtime, post_id: int, *, status: PostStatus, ts: str | None = None, **values: object
+) -> None:
+    now = utcnow()
+    outcome: dict[str, object] = {
+        "status": status,
+        "ts": ts,
+        "lease_until": None,
+        "posted_at": now if ts else None,
+        "refreshed_at": now if ts else None,
+        "error": None,
+        "rendered_state": None,
+    }
+    record(runtime.db, ChannelPost, post_id, values={**outcome, **values})
+
+
+def deliver_pending_posts(
+    runtime: Runtime,
+    client: WebClient,
+    letter_id: int | None = None,
+    *,
+    team_id: str | None = None,
+    created_before: datetime | None = None,
+) -> PostReport:
+    """Post every pending (letter, channel) message this process manages to claim.
+
+    The flow that created the posts delivers them at once and reports to the coordinator; the background job
+    passes ``created_before`` so it only picks up posts that flow left behind (its process died).
+    """
+    report = PostReport()
+    with runtime.db.read() as session:
+        query = (
+            select(ChannelPost.id, ChannelPost.letter_id, ChannelPost.channel_id)
+            .join(Letter, Letter.id == ChannelPost.letter_id)
+            .where(ChannelPost.status == PostStatus.PENDING)
+        )
+        if letter_id is not None:
+            query = query.where(ChannelPost.letter_id == letter_id)
+        if team_id is not None:
+            query = query.where(Letter.team_id == team_id)
+        if created_before is not None:
+            query = query.where(ChannelPost.created_at < created_before)
+        pending = list(session.execute(query.order_by(ChannelPost.id)))
+    for post_id, post_letter_id, channel_id in pending:
+        claimed = claim_one(
+            runtime.db,
+            ChannelPost,
+            post_id,
+            where=[ChannelPost.status == PostStatus.PENDING],
+            values={"status": PostStatus.POSTING, "lease_until": utcnow() + POSTING_LEASE},
+        )
+        if not claimed:
+            continue
+        with runtime.db.read() as session:
+            letter = session.get(Letter, post_letter_id)
+            if letter is None:
+                continue
+            view = letter_view(session, letter)
+            state = current_state(session, letter)
+        text, blocks = letter_post(channel_words(runtime, post_letter_id), view)
+        try:
+            ts = _post_or_join(client, channel_id, text, blocks, report)
+        except SlackApiError as error:
+            code = slack_error(error)
+            if code in _NEEDS_INVITE:
+                report.needs_invite.append(channel_id)
+                _finish_post(runtime, post_id, status=PostStatus.NEEDS_INVITE, error=code)
+            else:
+                report.failed.append((channel_id, code))
+                _finish_post(runtime, post_id, status=PostStatus.FAILED, error=code)
+            continue
+        report.posted.append(channel_id)
+        _finish_post(runtime, post_id, status=PostStatus.POSTED, ts=ts, rendered_state=state)
+    return report
+
+
+def _post_or_join(
+    client: WebClient, channel_id: str, text: str, blocks: list[dict[str, object]], report: PostReport
+) -> str:
+    try:
+        return str(client.chat_postMessage(channel=channel_id, text=text, blocks=blocks, unfurl_links=False)["ts"])
+    except SlackApiError as error:
+        if slack_error(error) != "not_in_channel":
+            raise
+    # Public channels can be joined (channels:join); private ones need a person to /invite the bot.
+    client.conversations_join(channel=channel_id)
+    report.joined.append(channel_id)
+    return str(client.chat_postMessage(channel=channel_id, text=text, blocks=blocks, unfurl_links=False)["ts"])
+
+
+def deliver_left_behind(runtime: Runtime, now: datetime) -> None:
+    """Posts a stopped process promised but never made, and posts stuck mid-call (reported, never reposted)."""
+    recover_stuck_posts(runtime, now)
+    for team_id in runtime.tokens.teams():
+        deliver_pending_posts(runtime, runtime.client(team_id), team_id=team_id, created_before=now - LEFT_BEHIND_AFTER)
+
+
+def recover_stuck_posts(runtime: Runtime, now: datetime) -> int:
+    """Posts claimed by a process that died: we cannot know whether Slack got them, so report, never repost."""
+    stuck = (ChannelPost.status == PostStatus.POSTING, ChannelPost.lease_until < now)
+    with runtime.db.read() as session:
+        ids = list(session.execute(select(ChannelPost.id).where(*stuck)).scalars())
+    # Slack may or may not have the message: the coordinator checks the channel and uses Edit to post again.
+    interrupted = {"status": PostStatus.FAILED, "error": "interrupted"}
+    return sum(record(runtime.db, ChannelPost, post_id, where=stuck, values=interrupted) for post_id in ids)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Keeping the count current
+# ---------------------------------------------------------------------------------------------------
+
+
+def refresh_posts(runtime: Runtime, client_for: Callable[[str], WebClient], now: datetime | None = None) -> int:
+    """Update posts whose letter changed since they were rendered. Returns how many were updated."""
+    now = now or utcnow()
+    with runtime.db.read() as session:
+        letters = list(
+            session.execute(
+                select(Letter).where(
+                    or_(Letter.status == LetterStatus.OPEN, Letter.updated_at > now - CLOSED_REFRESH_WINDOW)
+                )
+            ).scalars()
+        )
+        stale: list[tuple[int, int, str, str]] = []
+        posted_count = 0
+        for letter in letters:
+            posts = [p for p in letter.posts if p.status == PostStatus.POSTED and p.ts]
+            if not posts:
+                continue
+            posted_count += len(posts)
+            state = current_state(session, letter)
+            for post in posts:
+                if post.rendered_state == state:
+                    continue
+                if post.refresh_not_before and post.refresh_not_before > now:
+                    continue
+                if post.lease_until and post.lease_until > now:
+                    continue
+                stale.append((post.id, letter.id, letter.team_id, post.channel_id))
+    interval = max(MIN_REFRESH_INTERVAL, timedelta(seconds=60 * posted_count / UPDATES_PER_MINUTE_BUDGET))
+    updated = 0
+    for post_id, letter_id, team_id, channel_id in stale:
+        claimed = claim_one(
+            runtime.db,
+            ChannelPost,
+            post_id,
+            where=[
+                ChannelPost.status == PostStatus.POSTED,
+                or_(ChannelPost.lease_until.is_(None), ChannelPost.lease_until < now),
+                or_(ChannelPost.refreshed_at.is_(None), ChannelPost.refreshed_at <= now - interval),
+            ],
+            values={"lease_until": now + REFRESH_LEASE, "refreshed_at": now},
+        )
+        if not claimed:
+            continue
+        with runtime.db.read() as session:
+            current = session.get(Letter, letter_id)
+            row = session.get(ChannelPost, post_id)
+            if current is None or row is None or not row.ts:
+                continue
+            view = letter_view(session, current)
+            state = current_state(session, current)
+            ts = row.ts
+        text, blocks = letter_post(channel_words(runtime, letter_id), view)
+        try:
+            client_for(team_id).chat_update(channel=channel_id, ts=ts, text=text, blocks=blocks)
+        except SlackApiError as error:
+            _refresh_failed(runtime, post_id, error, now)
+            continue
+        done = {"rendered_state": state, "lease_until": None, "refresh_not_before": None, "error": None}
+        record(runtime.db, ChannelPost, post_id, values=done)
+        updated += 1
+    return updated
+
+
+def refresh_every_post(runtime: Runtime) -> None:
+    """The posts job: every post whose letter changed, updated."""
+    refresh_posts(runtime, runtime.background_client)
+
+
+def _refresh_failed(runtime: Runtime, post_id: int, error: SlackApiError, now: datetime) -> None:
+    code = slack_error(error)
+    status_code = getattr(error.response, "status_code", 200)
+    values: dict[str, object] = {"lease_until": None, "error": code[:200]}
+    if status_code == 429:
+        retry_after = int(error.response.headers.get("Retry-After", "5") or 5)
+        values["refresh_not_before"] = now + timedelta(seconds=max(1, retry_after))
+    elif code in ("message_not_found", "channel_not_found", "cant_update_message", "is_archived"):
+        values["status"] = PostStatus.REMOVED
+    else:
+        # Slack's 5xx or an unexpected error: try again a little later; the count will catch up.
+        values["refresh_not_before"] = now + SERVER_ERROR_BACKOFF
+    log.warning("chat.update of post %s failed: %s", post_id, code)
+    record(runtime.db, ChannelPost, post_id, values=values)

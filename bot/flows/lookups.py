@@ -1,0 +1,22 @@
+"""Looking up what a payload names, within the requester's workspace only."""
+
+from __future__ import annotations
+
+from bot.runtime import Runtime
+from bot.services.letters.queries import get_letter
+from db.models import Signatory
+
+
+def letter_in_workspace(runtime: Runtime, letter_id: int, team_id: str) -> int | None:
+    """``letter_id`` if that letter exists in the workspace ``team_id``, else None."""
+    with runtime.db.read() as session:
+        letter = get_letter(session, letter_id, team_id)
+        return letter.id if letter else None
+
+
+def letter_of_signatory(runtime: Runtime, signatory_id: int, team_id: str) -> int | None:
+    """The letter of a sign-on, if both exist in the workspace ``team_id``."""
+    with runtime.db.read() as session:
+        signatory = session.get(Signatory, signatory_id)
+        letter = get_letter(session, signatory.letter_id, team_id) if signatory else None
+        return letter.id if letter else None

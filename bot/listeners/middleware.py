@@ -1,0 +1,132 @@
+"""Cross-cutting rules as Bolt middleware, so no handler checks them again.
+
+* :func:`attach_runtime` (global): puts the process's :class:`~bot.runtime.Runtime` into every request's
+  context, where handlers find it as ``context["runtime"]``.
+* :func:`manages_letter_from_button` / :func:`manages_letter_from_view` (listener middleware): the letter a
+  coordinator button or modal names must exist in the requester's workspace, and the person must be one who
+  may manage it; the letter id then waits in ``context["letter_id"]``. A refusal answers the person (a
+  message, or an inline error on the modal) and the handler never runs.
+* :func:`may_start_letters` (listener middleware): only coordinators submit a new letter.
+
+Docs: https://docs.slack.dev/tools/bolt-python/concepts/listener-middleware
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext, BoltResponse, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.contracts import ExportButton, LetterFormContext, MergeButton, SignatoryButton
+from bot.flows import words_for
+from bot.flows.coordinating import refusal
+from bot.flows.lookups import letter_in_workspace, letter_of_signatory
+from bot.flows.replies import reply
+from bot.messages import Task
+from bot.runtime import Runtime
+from bot.slack.permissions import can_manage, is_coordinator
+
+Next = Callable[[], BoltResponse | None]
+
+
+def attach_runtime(runtime: Runtime) -> Callable[..., BoltResponse | None]:
+    """Global middleware that hands every listener the runtime."""
+
+    def attach(context: BoltContext, next: Next) -> BoltResponse | None:
+        context["runtime"] = runtime
+        return next()
+
+    return attach
+
+
+def action_value(body: dict[str, Any]) -> str:
+    actions = body.get("actions")
+    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+        return ""
+    value = actions[0].get("value")
+    return value if isinstance(value, str) else ""
+
+
+# Coordinator buttons whose value names a letter ("12", "12:csv"); the others name sign-ons ("34", "34:56").
+_LETTER_BUTTONS = {ids.EDIT_LETTER, ids.CLOSE_LETTER, ids.REOPEN_LETTER, ids.EXPORT_LETTER}
+
+
+def _letter_of_button(runtime: Runtime, body: dict[str, Any], team_id: str) -> int | None:
+    """The letter a coordinator button names, directly or through the (first) sign-on it names."""
+    value = action_value(body)
+    if body["actions"][0].get("action_id") in _LETTER_BUTTONS:
+        export = ExportButton.load(value)
+        return letter_in_workspace(runtime, export.letter_id, team_id) if export else None
+    merge = MergeButton.load(value)
+    signatory = SignatoryButton.load(value)
+    signatory_id = merge.source_id if merge else (signatory.signatory_id if signatory else None)
+    return letter_of_signatory(runtime, signatory_id, team_id) if signatory_id else None
+
+
+_BUTTON_TASKS = {
+    ids.EDIT_LETTER: Task.EDIT,
+    ids.CLOSE_LETTER: Task.CLOSE,
+    ids.REOPEN_LETTER: Task.REOPEN,
+    ids.EXPORT_LETTER: Task.EXPORT,
+    ids.REVIEW_MERGE: Task.MERGE,
+    ids.REVIEW_DISMISS: Task.DISMISS,
+    ids.REMOVE_SIGNATORY: Task.REMOVE,
+}
+
+
+def manages_letter_from_button(
+    body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond, next: Next
+) -> BoltResponse | None:
+    """Listener middleware of coordinator buttons (App Home, pickers, the review queue)."""
+    runtime: Runtime = context["runtime"]
+    team_id = context.team_id or ""
+    letter_id = _letter_of_button(runtime, body, team_id)
+    if letter_id is None:
+        return BoltResponse(status=200, body="")  # a crafted or stale value: nothing to do, nothing to reveal
+    user_id = body["user"]["id"]
+    if not can_manage(runtime, client, user_id, letter_id):
+        action_id = body["actions"][0].get("action_id")
+        text = refusal(runtime, user_id, _BUTTON_TASKS.get(action_id, Task.EDIT), letter_id=letter_id)
+        reply(respond, body, client, text, quoting=False)
+        return BoltResponse(status=200, body="")
+    context["letter_id"] = letter_id
+    return next()
+
+
+def _modal_refusal(block_id: str, text: str) -> BoltResponse:
+    return BoltResponse(status=200, body={"response_action": "errors", "errors": {block_id: text}})
+
+
+def manages_letter_from_view(
+    body: dict[str, Any], context: BoltContext, client: WebClient, next: Next
+) -> BoltResponse | None:
+    """Listener middleware of the letter edit and reopen modals: the submitting person is checked again."""
+    runtime: Runtime = context["runtime"]
+    view = body.get("view") or {}
+    user_id = body["user"]["id"]
+    w = words_for(runtime, user_id)
+    reopening = view.get("callback_id") == ids.LETTER_REOPEN_MODAL
+    block_id = ids.DEADLINE_DATE_BLOCK if reopening else ids.LETTER_TITLE_BLOCK
+    task = Task.REOPEN if reopening else Task.EDIT
+    meta = LetterFormContext.load(view.get("private_metadata"))
+    if meta is None or meta.letter_id is None:
+        return _modal_refusal(block_id, w.form_out_of_date_retry())
+    letter_id = letter_in_workspace(runtime, meta.letter_id, context.team_id or "")
+    if letter_id is None:
+        return _modal_refusal(block_id, refusal(runtime, user_id, task) if reopening else w.letter_gone())
+    if not can_manage(runtime, client, user_id, letter_id):
+        return _modal_refusal(block_id, refusal(runtime, user_id, task, letter_id=letter_id))
+    context["letter_id"] = letter_id
+    return next()
+
+
+def may_start_letters(body: dict[str, Any], context: BoltContext, client: WebClient, next: Next) -> BoltResponse | None:
+    """Listener middleware of the new-letter modal: a member who was never shown it cannot submit it."""
+    runtime: Runtime = context["runtime"]
+    user_id = body["user"]["id"]
+    if not is_coordinator(runtime, client, user_id):
+        return _modal_refusal(ids.LETTER_TITLE_BLOCK, refusal(runtime, user_id, Task.START))
+    return next()

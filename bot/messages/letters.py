@@ -1,0 +1,214 @@
+"""Words of a letter in Slack: the channel post, the full text, the list of open letters, the letter modals."""
+
+from __future__ import annotations
+
+from bot.messages.common import CommonWords
+from bot.services.letters.form import LetterProblem
+from bot.services.outcomes import Problem
+
+
+class LetterWords(CommonWords):
+    # -- the post and the full text -----------------------------------------------------------------
+
+    def deadline_line(self, deadline: str) -> str:
+        return self._(":alarm_clock: Deadline: *{deadline}*", deadline=deadline)
+
+    def closed_line(self, closed: str) -> str:
+        return self._(":lock: Closed {closed}", closed=closed)
+
+    def signed_so_far(self, count: int) -> str:
+        return self._(":memo: *{organizations}* signed so far", organizations=self.organizations(count))
+
+    def latest_names(self, names: str) -> str:
+        return self._("Latest: {names}", names=names)
+
+    def post_notification(self, title: str, count: int) -> str:
+        return self._(
+            "Sign-on letter: {title} ({organizations} so far)", title=title, organizations=self.organizations(count)
+        )
+
+    def post_closed(self, count: int) -> str:
+        return self._(":lock: *Closed — {organizations} signed.* Thank you!", organizations=self.organizations(count))
+
+    def closed_post_notification(self, title: str, count: int) -> str:
+        return self._("Closed — {organizations} signed: {title}", organizations=self.organizations(count), title=title)
+
+    def letter_modal_title(self) -> str:
+        return self._("Sign-on letter")
+
+    def version_after(self, line: str, version: int) -> str:
+        return self._("{line}  ·  version {version}", line=line, version=version)
+
+    def letter_continues(self) -> str:
+        return self._("_(The letter continues; ask a coordinator for the text.)_")
+
+    def led_by(self, leads: str) -> str:
+        return self._("Led by {leads}", leads=leads)
+
+    def have_signed(self, count: int) -> str:
+        return self._n(":memo: {count} organization has signed", ":memo: {count} organizations have signed", count)
+
+    # -- /signon list -------------------------------------------------------------------------------
+
+    def no_open_letters(self, *, coordinator: bool) -> str:
+        if coordinator:
+            return self._("There are no open sign-on letters right now. Start one with `/signon new`.")
+        return self._("There are no open sign-on letters right now.")
+
+    def open_letters_heading(self, count: int) -> str:
+        return self._("*Open sign-on letters ({count})*", count=self.number(count))
+
+    def letter_list_entry(self, letter_id: int, title: str, count: int, deadline: str) -> str:
+        return self._(
+            "*#{id}* {title}\n{organizations} · deadline {deadline}",
+            id=letter_id,
+            title=title,
+            organizations=self.organizations(count),
+            deadline=deadline,
+        )
+
+    def open_letters_notification(self, count: int) -> str:
+        return self._n("{count} open sign-on letter", "{count} open sign-on letters", count)
+
+    # -- the letter modal ---------------------------------------------------------------------------
+
+    def new_letter_title(self) -> str:
+        return self._("New sign-on letter")
+
+    def edit_letter_title(self) -> str:
+        return self._("Edit letter")
+
+    def post_letter(self) -> str:
+        return self._("Post letter")
+
+    def save_changes(self) -> str:
+        return self._("Save changes")
+
+    def letter_title_label(self) -> str:
+        return self._("Title")
+
+    def title_placeholder(self) -> str:
+        return self._("Letter to Congress opposing …")
+
+    def letter_text_label(self) -> str:
+        return self._("Letter text")
+
+    def letter_text_continued_label(self, part: int) -> str:
+        return self._("Letter text (continued, part {part})", part=part)
+
+    def letter_text_placeholder(self) -> str:
+        return self._("Paste the letter. Paragraphs and numbered lists are kept.")
+
+    def letter_text_hint(self) -> str:
+        return self._(
+            "Slack allows 3,000 characters per box; continue a longer letter in the next box at a paragraph break."
+        )
+
+    def in_your_time_zone(self, zone: str) -> str:
+        return self._("In your Slack time zone ({zone}).", zone=zone)
+
+    def deadline_date_label(self) -> str:
+        return self._("Deadline date")
+
+    def deadline_time_label(self) -> str:
+        return self._("Deadline time")
+
+    def channels_placeholder(self) -> str:
+        return self._("Coalition channels")
+
+    def post_to_label(self) -> str:
+        return self._("Post to channels")
+
+    def also_post_label(self) -> str:
+        return self._("Also post to channels")
+
+    def channels_hint(self) -> str:
+        return self._("Private channels need the app invited first (/invite @signon).")
+
+    def channels_edit_hint(self) -> str:
+        return self._("Channels where the letter is already posted stay as they are.")
+
+    def leads_label(self) -> str:
+        return self._("Lead organization(s)")
+
+    def leads_placeholder(self) -> str:
+        return self._("One per line, in the order they should be listed")
+
+    def leads_hint(self) -> str:
+        return self._("Listed first in the final letter, in this order.")
+
+    def reminders_label(self) -> str:
+        return self._("Reminders before the deadline")
+
+    def reminders_hint(self) -> str:
+        return self._("Members who have not signed get a DM at each of these (h = hours, d = days, m = minutes).")
+
+    def cocoordinators_label(self) -> str:
+        return self._("Co-coordinators")
+
+    def cocoordinators_hint(self) -> str:
+        return self._("They can edit, close and export this letter.")
+
+    def substantive_label(self) -> str:
+        return self._("If you changed the text")
+
+    def substantive_option(self) -> str:
+        return self._("This is a substantive change: ask signers to confirm again")
+
+    def substantive_hint(self) -> str:
+        return self._("Leave unticked for typo and formatting fixes; earlier signatures then carry over.")
+
+    def change_note_label(self) -> str:
+        return self._("What changed (shown to signers)")
+
+    def letter_problem(self, problem: Problem) -> str:
+        """An inline error under one field of the letter modal."""
+        p = problem.params
+        texts = {
+            LetterProblem.TITLE_MISSING: lambda: self._("Give the letter a title."),
+            LetterProblem.TITLE_TOO_LONG: lambda: self._("Keep the title under {limit} characters.", limit=p["limit"]),
+            LetterProblem.TEXT_MISSING: lambda: self._("Paste the text of the letter."),
+            LetterProblem.TEXT_TOO_LONG: lambda: self._(
+                "The letter is {length} characters; the limit is {limit}.",
+                length=self.number(int(str(p["length"]))),
+                limit=self.number(int(str(p["limit"]))),
+            ),
+            LetterProblem.DATE_MISSING: lambda: self._("Pick the deadline date."),
+            LetterProblem.TIME_MISSING: lambda: self._("Pick the deadline time."),
+            LetterProblem.DEADLINE_PAST: lambda: self._("The deadline is in the past. Pick a future date and time."),
+            LetterProblem.DEADLINE_TOO_FAR: lambda: self._("Pick a deadline within the next year."),
+            LetterProblem.CHANNELS_MISSING: lambda: self._("Pick at least one channel to post the letter in."),
+            LetterProblem.TOO_MANY_CHANNELS: lambda: self._("Pick at most {limit} channels.", limit=p["limit"]),
+            LetterProblem.LEAD_TOO_LONG: lambda: self._(
+                "“{start}…” is longer than {limit} characters.", start=p["start"], limit=p["limit"]
+            ),
+            LetterProblem.TOO_MANY_LEADS: lambda: self._("List at most {limit} lead organizations.", limit=p["limit"]),
+            LetterProblem.TOO_MANY_REMINDERS: lambda: self._("Use at most {limit} reminders.", limit=p["limit"]),
+            LetterProblem.REMINDER_TOO_EARLY: lambda: self._(
+                "Reminders can be at most {days}d before the deadline.", days=p["days"]
+            ),
+            LetterProblem.REMINDER_NOT_DURATION: lambda: self._(
+                "“{text}” is not a duration like 72h, 24h, 30m or 2d. Use a list like 72h, 24h, 2h (or leave it "
+                "empty for none).",
+                text=p["text"],
+            ),
+            LetterProblem.REMINDER_NOT_POSITIVE: lambda: self._(
+                "“{text}” must be more than zero. Use a list like 72h, 24h, 2h (or leave it empty for none).",
+                text=p["text"],
+            ),
+        }
+        return texts[LetterProblem(problem.code)]()
+
+    # -- reopening ----------------------------------------------------------------------------------
+
+    def reopen_letter_title(self) -> str:
+        return self._("Reopen letter")
+
+    def reopen_prompt(self, title: str) -> str:
+        return self._("Reopen *{title}* for more sign-ons. Pick the new deadline.", title=title)
+
+    def new_deadline_date_label(self) -> str:
+        return self._("New deadline date")
+
+    def new_deadline_time_label(self) -> str:
+        return self._("New deadline time")

@@ -1,0 +1,182 @@
+"""The letter form: checking a coordinator's draft field by field."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot import orgnames
+from bot.services.outcomes import Problem
+from bot.services.signing.form import clean_text
+from bot.settings import DurationError, parse_durations
+from bot.timeutil import local_to_utc
+from db.models import LETTER_TEXT_MAX, LETTER_TITLE_MAX, ORG_NAME_MAX
+
+MAX_CHANNELS = 10
+MAX_LEAD_ORGS = 20
+MAX_COCOORDINATORS = 20
+MAX_REMINDERS = 10
+MAX_REMINDER_OFFSET = timedelta(days=60)
+
+
+class LetterProblem(enum.StrEnum):
+    TITLE_MISSING = "title_missing"
+    TITLE_TOO_LONG = "title_too_long"
+    TEXT_MISSING = "text_missing"
+    TEXT_TOO_LONG = "text_too_long"
+    DATE_MISSING = "date_missing"
+    TIME_MISSING = "time_missing"
+    DEADLINE_PAST = "deadline_past"
+    DEADLINE_TOO_FAR = "deadline_too_far"
+    CHANNELS_MISSING = "channels_missing"
+    TOO_MANY_CHANNELS = "too_many_channels"
+    LEAD_TOO_LONG = "lead_too_long"
+    TOO_MANY_LEADS = "too_many_leads"
+    TOO_MANY_REMINDERS = "too_many_reminders"
+    REMINDER_TOO_EARLY = "reminder_too_early"
+    REMINDER_NOT_DURATION = "reminder_not_duration"
+    REMINDER_NOT_POSITIVE = "reminder_not_positive"
+
+
+@dataclass(frozen=True)
+class LetterDraft:
+    title: str
+    text: str
+    deadline_at: datetime
+    channels: tuple[str, ...]
+    lead_orgs: tuple[str, ...]
+    reminder_offsets: tuple[timedelta, ...]
+    cocoordinators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LetterFormInput:
+    """What the letter modal submitted, already pulled out of Slack's state values."""
+
+    title: str | None
+    text_parts: tuple[str | None, ...]
+    deadline_date: str | None
+    deadline_time: str | None
+    channels: tuple[str, ...]
+    lead_orgs: str | None
+    reminders: str | None
+    cocoordinators: tuple[str, ...] = ()
+
+
+def clean_letter_text(value: str | None) -> str:
+    """Keep the letter's paragraphs and numbered lists; drop control characters and trailing spaces."""
+    if not value:
+        return ""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [clean_text(line).rstrip() if line.strip() else "" for line in value.split("\n")]
+    # Keep the coordinator's indentation of list items.
+    kept = []
+    for original, cleaned in zip(value.split("\n"), lines, strict=True):
+        indent = len(original) - len(original.lstrip(" "))
+        kept.append(" " * min(indent, 8) + cleaned if cleaned else "")
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+
+
+def _deadline(
+    raw: LetterFormInput,
+    tz_name: str | None,
+    now: datetime,
+    unchanged_deadline: datetime | None,
+    errors: dict[str, Problem],
+) -> datetime | None:
+    try:
+        day = date.fromisoformat(raw.deadline_date or "")
+    except ValueError:
+        errors["deadline_date"] = Problem(LetterProblem.DATE_MISSING)
+        day = None
+    try:
+        clock = time.fromisoformat(raw.deadline_time or "")
+    except ValueError:
+        errors["deadline_time"] = Problem(LetterProblem.TIME_MISSING)
+        clock = None
+    if day is None or clock is None:
+        return None
+    deadline = local_to_utc(day, clock, tz_name)
+    if unchanged_deadline is not None and abs(deadline - unchanged_deadline) < timedelta(minutes=1):
+        return unchanged_deadline
+    if deadline <= now:
+        errors["deadline_date"] = Problem(LetterProblem.DEADLINE_PAST)
+    elif deadline > now + timedelta(days=366):
+        errors["deadline_date"] = Problem(LetterProblem.DEADLINE_TOO_FAR)
+    return deadline
+
+
+def _leads(text: str | None, errors: dict[str, Problem]) -> list[str]:
+    leads: list[str] = []
+    seen_keys: set[str] = set()
+    for line in (text or "").splitlines():
+        name = orgnames.clean_org_name(line)
+        key = orgnames.org_key(name)
+        if not key or key in seen_keys:
+            continue
+        if len(name) > ORG_NAME_MAX:
+            errors["lead_orgs"] = Problem(LetterProblem.LEAD_TOO_LONG, {"start": name[:40], "limit": ORG_NAME_MAX})
+        seen_keys.add(key)
+        leads.append(name)
+    if len(leads) > MAX_LEAD_ORGS:
+        errors["lead_orgs"] = Problem(LetterProblem.TOO_MANY_LEADS, {"limit": MAX_LEAD_ORGS})
+    return leads
+
+
+def _reminders(text: str | None, errors: dict[str, Problem]) -> tuple[timedelta, ...]:
+    try:
+        offsets = parse_durations(text or "")
+    except DurationError as error:
+        code = LetterProblem.REMINDER_NOT_POSITIVE if error.zero else LetterProblem.REMINDER_NOT_DURATION
+        errors["reminders"] = Problem(code, {"text": error.text})
+        return ()
+    if len(offsets) > MAX_REMINDERS:
+        errors["reminders"] = Problem(LetterProblem.TOO_MANY_REMINDERS, {"limit": MAX_REMINDERS})
+    elif any(o > MAX_REMINDER_OFFSET for o in offsets):
+        errors["reminders"] = Problem(LetterProblem.REMINDER_TOO_EARLY, {"days": MAX_REMINDER_OFFSET.days})
+    return offsets
+
+
+def validate_letter_form(
+    raw: LetterFormInput,
+    *,
+    tz_name: str | None,
+    now: datetime,
+    require_channels: bool = True,
+    unchanged_deadline: datetime | None = None,
+) -> tuple[LetterDraft | None, dict[str, Problem]]:
+    """Check a letter form; problems keyed by field (title, text, deadline_date, deadline_time, channels, …).
+
+    ``unchanged_deadline``: when editing, the letter's current deadline, which may stay as it is even if it
+    has passed (fixing a typo in a closed letter must not demand a new deadline).
+    """
+    errors: dict[str, Problem] = {}
+    title = clean_text(raw.title)
+    if not title:
+        errors["title"] = Problem(LetterProblem.TITLE_MISSING)
+    elif len(title) > LETTER_TITLE_MAX:
+        errors["title"] = Problem(LetterProblem.TITLE_TOO_LONG, {"limit": LETTER_TITLE_MAX})
+
+    parts = [clean_letter_text(part) for part in raw.text_parts]
+    text = "\n\n".join(part for part in parts if part)
+    if not text:
+        errors["text"] = Problem(LetterProblem.TEXT_MISSING)
+    elif len(text) > LETTER_TEXT_MAX:
+        errors["text"] = Problem(LetterProblem.TEXT_TOO_LONG, {"length": len(text), "limit": LETTER_TEXT_MAX})
+
+    deadline = _deadline(raw, tz_name, now, unchanged_deadline, errors)
+
+    channels = tuple(dict.fromkeys(c for c in raw.channels if c))
+    if require_channels and not channels:
+        errors["channels"] = Problem(LetterProblem.CHANNELS_MISSING)
+    elif len(channels) > MAX_CHANNELS:
+        errors["channels"] = Problem(LetterProblem.TOO_MANY_CHANNELS, {"limit": MAX_CHANNELS})
+
+    leads = _leads(raw.lead_orgs, errors)
+    offsets = _reminders(raw.reminders, errors)
+    cocoordinators = tuple(dict.fromkeys(u for u in raw.cocoordinators if u))[:MAX_COCOORDINATORS]
+    if errors or deadline is None:
+        return None, errors
+    return LetterDraft(title, text, deadline, channels, tuple(leads), offsets, cocoordinators), {}

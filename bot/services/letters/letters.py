@@ -1,0 +1,258 @@
+"""Letters: drafting, versions, coordinators, lead organizations, reminder runs, closing and reopening."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot import orgnames
+from bot.services import audit
+from bot.services.letters.form import LetterDraft
+from bot.settings import format_duration, parse_durations
+from db.enums import CoordinatorRole, LetterStatus, PostStatus, RunStatus, SignatoryStatus
+from db.models import NOTE_MAX, LeadOrganization, Letter, LetterCoordinator, LetterVersion, ReminderRun, Signatory
+
+
+@dataclass
+class EditResult:
+    letter_id: int
+    text_changed: bool = False
+    substantive: bool = False
+    new_version: int | None = None
+    deadline_changed: bool = False
+    channels_added: list[str] = field(default_factory=list)
+    reconfirm_signatory_ids: list[int] = field(default_factory=list)
+    diff: str = ""
+
+
+def create_letter(
+    session: Session, *, team_id: str, enterprise_id: str | None, actor: str, draft: LetterDraft, now: datetime
+) -> Letter:
+    letter = Letter(
+        team_id=team_id,
+        enterprise_id=enterprise_id,
+        title=draft.title,
+        status=LetterStatus.OPEN,
+        deadline_at=draft.deadline_at,
+        reminder_schedule=",".join(format_duration(o) for o in draft.reminder_offsets),
+        current_version=1,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+        last_digest_signatory_id=0,
+    )
+    session.add(letter)
+    session.flush()
+    session.add(
+        LetterVersion(
+            letter_id=letter.id, number=1, text=draft.text, substantive=True, created_by=actor, created_at=now
+        )
+    )
+    session.add(LetterCoordinator(letter_id=letter.id, user_id=actor, role=CoordinatorRole.OWNER))
+    for user_id in draft.cocoordinators:
+        if user_id != actor:
+            session.add(LetterCoordinator(letter_id=letter.id, user_id=user_id, role=CoordinatorRole.CO))
+    _set_leads(session, letter, draft.lead_orgs)
+    plan_reminder_runs(session, letter, draft.reminder_offsets, now)
+    audit.record(
+        session,
+        "letter_created",
+        at=now,
+        actor=actor,
+        letter_id=letter.id,
+        team_id=team_id,
+        title=draft.title,
+        deadline=draft.deadline_at.isoformat(),
+        channels=list(draft.channels),
+        leads=list(draft.lead_orgs),
+    )
+    return letter
+
+
+def _set_leads(session: Session, letter: Letter, names: tuple[str, ...]) -> None:
+    session.execute(delete(LeadOrganization).where(LeadOrganization.letter_id == letter.id))
+    for position, name in enumerate(names):
+        session.add(LeadOrganization(letter_id=letter.id, position=position, name=name, org_key=orgnames.org_key(name)))
+
+
+def plan_reminder_runs(session: Session, letter: Letter, offsets: tuple[timedelta, ...], now: datetime) -> None:
+    """Derive the letter's reminder runs from its deadline and schedule.
+
+    Runs not started yet follow the deadline; runs already sent stay sent (a reminder is never repeated);
+    offsets no longer in the schedule are dropped if they have not started.
+    """
+    wanted = {int(o.total_seconds()) for o in offsets}
+    existing = {
+        run.offset_seconds: run
+        for run in session.execute(select(ReminderRun).where(ReminderRun.letter_id == letter.id)).scalars()
+    }
+    for seconds, run in existing.items():
+        if run.status in (RunStatus.PENDING, RunStatus.SKIPPED):
+            if seconds not in wanted:
+                session.delete(run)
+            else:
+                run.due_at = letter.deadline_at - timedelta(seconds=seconds)
+                run.status = RunStatus.PENDING
+                run.note = None
+    for seconds in wanted - existing.keys():
+        session.add(
+            ReminderRun(
+                letter_id=letter.id,
+                offset_seconds=seconds,
+                due_at=letter.deadline_at - timedelta(seconds=seconds),
+                status=RunStatus.PENDING,
+                planned_count=0,
+            )
+        )
+
+
+def edit_letter(
+    session: Session,
+    *,
+    letter: Letter,
+    actor: str,
+    draft: LetterDraft,
+    substantive: bool,
+    change_note: str | None,
+    now: datetime,
+) -> EditResult:
+    """Apply an edit. A text change makes a new version; a substantive one asks signers to confirm again."""
+    result = EditResult(letter.id)
+    current = letter.versions[-1]
+    changes: dict[str, object] = {}
+    if draft.text != current.text:
+        result.text_changed = True
+        result.substantive = substantive
+        number = letter.current_version + 1
+        session.add(
+            LetterVersion(
+                letter_id=letter.id,
+                number=number,
+                text=draft.text,
+                substantive=substantive,
+                change_note=(change_note or "")[:NOTE_MAX] or None,
+                created_by=actor,
+                created_at=now,
+            )
+        )
+        letter.current_version = number
+        result.new_version = number
+        result.diff = text_diff(current.text, draft.text)
+        changes["version"] = number
+        if substantive:
+            signatories = (
+                session.execute(
+                    select(Signatory).where(
+                        Signatory.letter_id == letter.id, Signatory.status == SignatoryStatus.ACTIVE
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            for signatory in signatories:
+                signatory.reconfirm_requested_version = number
+                signatory.updated_at = now
+                result.reconfirm_signatory_ids.append(signatory.id)
+        else:
+            # A correction (typo, formatting): earlier signatures carry over to the new version.
+            signatories = (
+                session.execute(
+                    select(Signatory).where(
+                        Signatory.letter_id == letter.id,
+                        Signatory.status == SignatoryStatus.ACTIVE,
+                        Signatory.version_confirmed == number - 1,
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            for signatory in signatories:
+                signatory.version_confirmed = number
+    if draft.title != letter.title:
+        changes["title"] = [letter.title, draft.title]
+        letter.title = draft.title
+    if draft.deadline_at != letter.deadline_at:
+        changes["deadline"] = [letter.deadline_at.isoformat(), draft.deadline_at.isoformat()]
+        result.deadline_changed = True
+        letter.deadline_at = draft.deadline_at
+    schedule = ",".join(format_duration(o) for o in draft.reminder_offsets)
+    if schedule != letter.reminder_schedule:
+        changes["reminders"] = [letter.reminder_schedule, schedule]
+        letter.reminder_schedule = schedule
+    old_leads = tuple(lead.name for lead in letter.lead_organizations)
+    if old_leads != draft.lead_orgs:
+        changes["leads"] = [list(old_leads), list(draft.lead_orgs)]
+        _set_leads(session, letter, draft.lead_orgs)
+    old_cos = {c.user_id for c in letter.coordinators if c.role == CoordinatorRole.CO}
+    new_cos = set(draft.cocoordinators) - {c.user_id for c in letter.coordinators if c.role == CoordinatorRole.OWNER}
+    if old_cos != new_cos:
+        changes["cocoordinators"] = sorted(new_cos)
+        for coordinator in list(letter.coordinators):
+            if coordinator.role == CoordinatorRole.CO and coordinator.user_id not in new_cos:
+                letter.coordinators.remove(coordinator)
+        for user_id in new_cos - old_cos:
+            letter.coordinators.append(LetterCoordinator(letter_id=letter.id, user_id=user_id, role=CoordinatorRole.CO))
+    posted = {post.channel_id for post in letter.posts if post.status != PostStatus.REMOVED}
+    result.channels_added = [c for c in draft.channels if c not in posted]
+    if result.channels_added:
+        changes["channels_added"] = result.channels_added
+    plan_reminder_runs(session, letter, draft.reminder_offsets, now)
+    letter.updated_at = now
+    audit.on_letter(session, "letter_edited", letter, at=now, actor=actor, changes=changes)
+    return result
+
+
+def text_diff(old: str, new: str, *, limit: int = 2500) -> str:
+    """A short line diff of two versions, for the re-confirmation message."""
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+    kept = [line for line in lines if not line.startswith(("---", "+++", "@@"))]
+    text = "\n".join(kept)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def close_letter(session: Session, *, letter_id: int, actor: str | None, now: datetime) -> Letter | None:
+    """Close a letter; None when it was not open (so exactly one caller announces the close)."""
+    letter = session.get(Letter, letter_id, with_for_update=True)
+    if letter is None or letter.status != LetterStatus.OPEN:
+        return None
+    letter.status = LetterStatus.CLOSED
+    letter.closed_at = now
+    letter.closed_by = actor
+    letter.updated_at = now
+    audit.on_letter(
+        session,
+        "letter_closed",
+        letter,
+        at=now,
+        actor=actor,
+        automatic=actor is None,
+    )
+    return letter
+
+
+def reopen_letter(
+    session: Session, *, letter_id: int, actor: str, deadline_at: datetime, now: datetime
+) -> Letter | None:
+    letter = session.get(Letter, letter_id, with_for_update=True)
+    if letter is None or letter.status != LetterStatus.CLOSED or deadline_at <= now:
+        return None
+    letter.status = LetterStatus.OPEN
+    letter.closed_at = None
+    letter.closed_by = None
+    letter.close_announced_at = None
+    letter.deadline_at = deadline_at
+    letter.updated_at = now
+    plan_reminder_runs(session, letter, parse_durations(letter.reminder_schedule), now)
+    audit.on_letter(
+        session,
+        "letter_reopened",
+        letter,
+        at=now,
+        actor=actor,
+        deadline=deadline_at.isoformat(),
+    )
+    return letter

@@ -1,0 +1,199 @@
+"""Duplicate organizations: near-duplicate lookups, merges and the coordinators' review queue.
+
+A near-duplicate is only advisory: the sign-on is saved and flagged, and the signer or a coordinator decides.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot import orgnames
+from bot.services import audit
+from bot.services.dialect import insert
+from bot.services.outcomes import Action, Actor, LetterMissing, NotAllowed
+from bot.services.signing.signing import may_act_for
+from db.enums import DuplicateReview, SignatoryStatus
+from db.models import Letter, Signatory, SignatoryContact
+
+
+@dataclass(frozen=True)
+class Merged:
+    source_name: str
+    target_id: int
+    target_name: str
+    letter_id: int
+
+
+@dataclass
+class _LetterNames:
+    index: orgnames.OrgNameIndex
+    seen: dict[int, tuple[datetime, str, str]]
+    seen_until: datetime | None = None
+
+
+class OrgNameCache:
+    """Per-letter indexes of active organization names, loaded incrementally.
+
+    One instance per process (the runtime owns it). Only a cache: rows are re-read by ``updated_at`` with a
+    margin (a sign-on stamped before it waited for the write lock commits later than rows stamped after it),
+    so sign-ons, edits, merges and withdrawals made by other processes show up at the next lookup. Rows seen
+    unchanged are not re-indexed.
+    """
+
+    _MARGIN = timedelta(seconds=10)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._letters: dict[int, _LetterNames] = {}
+
+    def likely_duplicate(
+        self, session: Session, letter_id: int, org_name: str, before_id: int | None = None
+    ) -> orgnames.NearDuplicate | None:
+        """The active signatory most likely to be the same organization under another spelling, if any
+        (among those with an id below ``before_id``, when given)."""
+        with self._lock:
+            names = self._letters.setdefault(letter_id, _LetterNames(orgnames.OrgNameIndex(), {}))
+            since = names.seen_until - self._MARGIN if names.seen_until else None
+        query = select(Signatory.id, Signatory.org_name, Signatory.status, Signatory.updated_at).where(
+            Signatory.letter_id == letter_id
+        )
+        if since is not None:
+            query = query.where(Signatory.updated_at >= since)
+        rows = session.execute(query).all()
+        key = orgnames.org_key(org_name)
+        with self._lock:
+            for row_id, name, status, updated_at in rows:
+                if names.seen.get(row_id) == (updated_at, name, status):
+                    continue
+                names.seen[row_id] = (updated_at, name, status)
+                if status == SignatoryStatus.ACTIVE:
+                    names.index.add(row_id, name)
+                else:
+                    names.index.remove(row_id)
+                if names.seen_until is None or updated_at > names.seen_until:
+                    names.seen_until = updated_at
+            for match in names.index.likely_duplicates(org_name, limit=3):
+                # The same key is an exact duplicate, which the UNIQUE constraint handles.
+                if orgnames.org_key(match.name) != key and (before_id is None or match.id < before_id):
+                    return match
+        return None
+
+
+def flag_near_duplicates(session: Session, flagged: dict[int, int]) -> None:
+    """Mark each signatory (key) as a possible duplicate of another (value), unless it was already reviewed."""
+    for signatory_id, near_id in flagged.items():
+        session.execute(
+            update(Signatory)
+            .where(Signatory.id == signatory_id, Signatory.duplicate_review.is_(None))
+            .values(possible_duplicate_of_id=near_id, duplicate_review=DuplicateReview.PENDING)
+        )
+
+
+def merge(
+    session: Session, *, source_id: int, target_id: int, actor: Actor, now: datetime, is_coordinator: bool
+) -> Merged | NotAllowed | LetterMissing:
+    """Fold ``source`` into ``target``: one organization, its contacts kept, the source no longer listed."""
+    source = session.get(Signatory, source_id)
+    target = session.get(Signatory, target_id)
+    if (
+        source is None
+        or target is None
+        or source.letter_id != target.letter_id
+        or source.id == target.id
+        or target.status != SignatoryStatus.ACTIVE
+    ):
+        return LetterMissing(None)
+    if not (is_coordinator or may_act_for(session, source, actor.user_id)):
+        return NotAllowed(Action.MERGE)
+    # A signer may only merge into the organization theirs was flagged as a possible duplicate of: merging into
+    # any other would make them one of its contacts, able to edit or withdraw it.
+    if not is_coordinator and source.possible_duplicate_of_id != target.id:
+        return NotAllowed(Action.MERGE_OTHER)
+    if source.status == SignatoryStatus.MERGED:
+        return Merged(source.org_name, target.id, target.org_name, target.letter_id)
+    letter = session.get(Letter, source.letter_id)
+    assert letter is not None
+    for contact in list(source.contacts):
+        statement = (
+            insert(session, SignatoryContact)
+            .values(
+                signatory_id=target.id,
+                user_id=contact.user_id,
+                team_id=contact.team_id,
+                name=contact.name,
+                title=contact.title,
+                email=contact.email,
+                is_signer=False,
+                source=contact.source,
+                created_at=contact.created_at,
+            )
+            .on_conflict_do_nothing(index_elements=["signatory_id", "user_id"])
+        )
+        session.execute(statement)
+    source.status = SignatoryStatus.MERGED
+    source.merged_into_id = target.id
+    source.duplicate_review = None
+    source.updated_at = now
+    target.updated_at = now
+    audit.on_letter(
+        session,
+        "merged",
+        letter,
+        at=now,
+        actor=actor.user_id,
+        subject_id=source.id,
+        into=target.id,
+        source_name=source.org_name,
+        target_name=target.org_name,
+    )
+    return Merged(source.org_name, target.id, target.org_name, letter.id)
+
+
+def dismiss_duplicate(session: Session, *, signatory_id: int, actor: Actor, now: datetime) -> bool:
+    """Keep a flagged organization apart from the one it looked like; False when there was no flag."""
+    signatory = session.get(Signatory, signatory_id)
+    if signatory is None or signatory.duplicate_review != DuplicateReview.PENDING:
+        return False
+    signatory.duplicate_review = DuplicateReview.DISMISSED
+    signatory.updated_at = now
+    audit.record(
+        session,
+        "duplicate_dismissed",
+        at=now,
+        actor=actor.user_id,
+        letter_id=signatory.letter_id,
+        subject_id=signatory.id,
+        org_name=signatory.org_name,
+        other=signatory.possible_duplicate_of_id,
+    )
+    return True
+
+
+def pending_duplicates(session: Session, letter_id: int) -> list[tuple[Signatory, Signatory]]:
+    """Flagged near-duplicates awaiting a coordinator: (the new one, the one it may duplicate)."""
+    flagged = (
+        session.execute(
+            select(Signatory)
+            .where(
+                Signatory.letter_id == letter_id,
+                Signatory.duplicate_review == DuplicateReview.PENDING,
+                Signatory.status == SignatoryStatus.ACTIVE,
+            )
+            .order_by(Signatory.id)
+        )
+        .scalars()
+        .all()
+    )
+    pairs = []
+    for signatory in flagged:
+        other = (
+            session.get(Signatory, signatory.possible_duplicate_of_id) if signatory.possible_duplicate_of_id else None
+        )
+        if other is not None and other.status == SignatoryStatus.ACTIVE:
+            pairs.append((signatory, other))
+    return pairs

@@ -1,0 +1,351 @@
+"""Signing on, editing, withdrawing and confirming again: the organization is the unit that signs.
+
+Races between two staff of one organization, Slack retries and double clicks all end at the database's UNIQUE
+(letter_id, org_key) constraint. The caller owns the transaction and commits before acknowledging Slack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from bot import orgnames
+from bot.services import audit
+from bot.services.dialect import changed, insert_ignoring
+from bot.services.outcomes import Action, Actor, LetterClosed, LetterMissing, NotAllowed, is_accepting
+from bot.services.signing.form import SignOnForm
+from db.enums import ReceiptStatus, SignatoryStatus
+from db.models import Letter, Signatory, SignatoryContact
+
+
+@dataclass(frozen=True)
+class Signed:
+    signatory_id: int
+    org_name: str
+    letter_id: int
+    letter_title: str
+    deadline_at: datetime
+    version: int
+    resigned: bool = False
+
+
+@dataclass(frozen=True)
+class AlreadySigned:
+    signatory_id: int
+    org_name: str
+    letter_id: int
+    letter_title: str
+    signed_by: str
+    signed_at: datetime
+    by_you: bool
+
+
+@dataclass(frozen=True)
+class NameTaken:
+    """An edit would rename the organization to one that already signed."""
+
+    org_name: str
+
+
+@dataclass(frozen=True)
+class Updated:
+    signatory_id: int
+    org_name: str
+    letter_id: int
+    letter_title: str
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    signatory_id: int
+    org_name: str
+    letter_id: int
+    letter_title: str
+    already: bool = False
+
+
+SignOnOutcome = Signed | AlreadySigned | LetterClosed | LetterMissing
+
+# Fields a returning organization's new sign-on replaces on its earlier (withdrawn or removed) row.
+_RESIGN_FIELDS = (
+    "org_name",
+    "signer_user_id",
+    "signer_team_id",
+    "signer_name",
+    "signer_title",
+    "signer_email",
+    "city_state",
+    "org_type",
+    "note",
+    "source",
+    "source_channel_id",
+    "version_confirmed",
+    "signed_at",
+    "updated_at",
+    "receipt_status",
+)
+
+
+def _add_contact(
+    session: Session, signatory_id: int, actor: Actor, form: SignOnForm, *, is_signer: bool, source: str, now: datetime
+) -> bool:
+    """Record a person for an organization; False when they were already recorded."""
+    connection = session.connection()
+    statement = insert_ignoring(connection.dialect.name, "signatory_contacts", ("signatory_id", "user_id"))
+    values = {
+        "signatory_id": signatory_id,
+        "user_id": actor.user_id,
+        "team_id": actor.team_id,
+        "name": form.name,
+        "title": form.title,
+        "email": form.email,
+        "is_signer": is_signer,
+        "source": source,
+        "created_at": now,
+    }
+    return bool(changed(connection.execute(statement, values)))
+
+
+_LETTER_FOR_SIGN_ON = select(
+    Letter.id, Letter.team_id, Letter.title, Letter.status, Letter.deadline_at, Letter.closed_at, Letter.current_version
+).where(Letter.id == bindparam("letter_id"))
+
+
+def sign_on(
+    session: Session,
+    *,
+    letter_id: int,
+    form: SignOnForm,
+    actor: Actor,
+    source: str,
+    source_channel_id: str | None,
+    now: datetime,
+    team_id: str | None = None,
+) -> SignOnOutcome:
+    """Sign ``form.org_name`` onto a letter, or record the person as another contact if it already signed.
+
+    Idempotent: the same submission any number of times, from any number of processes, leaves one
+    signatory. The receipt (and the near-duplicate check it carries) is left ``pending`` for the receipts
+    job, so the acknowledgement waits for nothing else.
+    """
+    # Core statements on the session's connection throughout the common path: a rush of sign-ons is
+    # CPU-bound, and the ORM's unit of work costs several times more than the SQL itself.
+    connection = session.connection()
+    letter = connection.execute(_LETTER_FOR_SIGN_ON, {"letter_id": letter_id}).one_or_none()
+    if letter is None or (team_id is not None and letter.team_id != team_id):
+        return LetterMissing(letter_id)
+    if not is_accepting(letter, now):
+        return LetterClosed(letter.id, letter.title, letter.closed_at or letter.deadline_at)
+
+    key = orgnames.org_key(form.org_name)
+    values = dict(
+        letter_id=letter_id,
+        org_name=form.org_name,
+        org_key=key,
+        status=SignatoryStatus.ACTIVE,
+        signer_user_id=actor.user_id,
+        signer_team_id=actor.team_id,
+        signer_name=form.name,
+        signer_title=form.title,
+        signer_email=form.email,
+        city_state=form.city_state,
+        org_type=form.org_type,
+        note=form.note,
+        source=source,
+        source_channel_id=source_channel_id,
+        version_confirmed=letter.current_version,
+        signed_at=now,
+        updated_at=now,
+        receipt_status=ReceiptStatus.PENDING,
+    )
+    statement = insert_ignoring(connection.dialect.name, "signatories", ("letter_id", "org_key"), "id")
+    inserted = connection.execute(statement, values).scalar_one_or_none()
+    audit_fields = {"org_name": form.org_name, "source": source, "channel": source_channel_id}
+
+    if inserted is not None:
+        _add_contact(session, inserted, actor, form, is_signer=True, source=source, now=now)
+        audit.on_letter(
+            session,
+            "signed",
+            letter,
+            at=now,
+            actor=actor.user_id,
+            subject_id=inserted,
+            **audit_fields,
+        )
+        return Signed(inserted, form.org_name, letter_id, letter.title, letter.deadline_at, letter.current_version)
+
+    existing = session.execute(
+        select(Signatory).where(Signatory.letter_id == letter_id, Signatory.org_key == key)
+    ).scalar_one()
+    if existing.status == SignatoryStatus.MERGED and existing.merged_into_id is not None:
+        merged_into = session.get(Signatory, existing.merged_into_id)
+        if merged_into is not None and merged_into.status == SignatoryStatus.ACTIVE:
+            existing = merged_into
+    if existing.status != SignatoryStatus.ACTIVE:
+        # The organization withdrew (or was removed) earlier and is signing again.
+        for field_name in _RESIGN_FIELDS:
+            setattr(existing, field_name, values[field_name])
+        existing.receipt_claimed_by = None
+        existing.status = SignatoryStatus.ACTIVE
+        existing.withdrawn_at = None
+        existing.withdrawn_by = None
+        existing.merged_into_id = None
+        existing.reconfirm_requested_version = None
+        _add_contact(session, existing.id, actor, form, is_signer=True, source=source, now=now)
+        audit.on_letter(
+            session,
+            "resigned",
+            letter,
+            at=now,
+            actor=actor.user_id,
+            subject_id=existing.id,
+            **audit_fields,
+        )
+        return Signed(
+            existing.id, form.org_name, letter_id, letter.title, letter.deadline_at, letter.current_version, True
+        )
+
+    if _add_contact(session, existing.id, actor, form, is_signer=False, source=source, now=now):
+        audit.on_letter(
+            session,
+            "contact_added",
+            letter,
+            at=now,
+            actor=actor.user_id,
+            subject_id=existing.id,
+            org_name=existing.org_name,
+            submitted_name=form.org_name,
+        )
+    return AlreadySigned(
+        existing.id,
+        existing.org_name,
+        letter_id,
+        letter.title,
+        signed_by=existing.signer_name,
+        signed_at=existing.signed_at,
+        by_you=existing.signer_user_id == actor.user_id,
+    )
+
+
+def may_act_for(session: Session, signatory: Signatory, user_id: str) -> bool:
+    """The people who may edit, withdraw or confirm an organization's sign-on (coordinators aside)."""
+    if signatory.signer_user_id == user_id:
+        return True
+    contact = session.execute(
+        select(SignatoryContact.id).where(
+            SignatoryContact.signatory_id == signatory.id, SignatoryContact.user_id == user_id
+        )
+    ).first()
+    return contact is not None
+
+
+def edit_signatory(
+    session: Session, *, signatory_id: int, form: SignOnForm, actor: Actor, now: datetime, is_coordinator: bool
+) -> Updated | NameTaken | LetterClosed | NotAllowed | LetterMissing:
+    """Change what was recorded for an organization (its signer or a coordinator)."""
+    signatory = session.get(Signatory, signatory_id)
+    if signatory is None or signatory.status != SignatoryStatus.ACTIVE:
+        return LetterMissing(None)
+    letter = session.get(Letter, signatory.letter_id)
+    assert letter is not None
+    if not (is_coordinator or may_act_for(session, signatory, actor.user_id)):
+        return NotAllowed(Action.EDIT)
+    if not is_accepting(letter, now) and not is_coordinator:
+        return LetterClosed(letter.id, letter.title, letter.closed_at or letter.deadline_at)
+    key = orgnames.org_key(form.org_name)
+    if key != signatory.org_key:
+        clash = session.execute(
+            select(Signatory.id).where(Signatory.letter_id == letter.id, Signatory.org_key == key)
+        ).first()
+        if clash is not None:
+            return NameTaken(form.org_name)
+    new_values = {
+        "org_name": form.org_name,
+        "signer_name": form.name,
+        "signer_title": form.title,
+        "signer_email": form.email,
+        "city_state": form.city_state,
+        "org_type": form.org_type,
+        "note": form.note,
+    }
+    changes = {
+        name: [getattr(signatory, name), value]
+        for name, value in new_values.items()
+        if getattr(signatory, name) != value
+    }
+    for name, value in new_values.items():
+        setattr(signatory, name, value)
+    signatory.org_key = key
+    signatory.updated_at = now
+    audit.on_letter(
+        session,
+        "edited",
+        letter,
+        at=now,
+        actor=actor.user_id,
+        subject_id=signatory.id,
+        changes=changes,
+    )
+    return Updated(signatory.id, signatory.org_name, letter.id, letter.title)
+
+
+def withdraw(
+    session: Session, *, signatory_id: int, actor: Actor, now: datetime, is_coordinator: bool, reason: str = "withdrawn"
+) -> Withdrawn | LetterClosed | NotAllowed | LetterMissing:
+    """Take an organization's signature off a letter (before the deadline; coordinators any time)."""
+    signatory = session.get(Signatory, signatory_id)
+    if signatory is None:
+        return LetterMissing(None)
+    letter = session.get(Letter, signatory.letter_id)
+    assert letter is not None
+    if not (is_coordinator or may_act_for(session, signatory, actor.user_id)):
+        return NotAllowed(Action.WITHDRAW)
+    if signatory.status != SignatoryStatus.ACTIVE:
+        return Withdrawn(signatory.id, signatory.org_name, letter.id, letter.title, already=True)
+    if not is_accepting(letter, now) and not is_coordinator:
+        return LetterClosed(letter.id, letter.title, letter.closed_at or letter.deadline_at)
+    signatory.status = SignatoryStatus.REMOVED if reason == "removed" else SignatoryStatus.WITHDRAWN
+    signatory.withdrawn_at = now
+    signatory.withdrawn_by = actor.user_id
+    signatory.reconfirm_requested_version = None
+    signatory.updated_at = now
+    audit.on_letter(
+        session,
+        reason,
+        letter,
+        at=now,
+        actor=actor.user_id,
+        subject_id=signatory.id,
+        org_name=signatory.org_name,
+    )
+    return Withdrawn(signatory.id, signatory.org_name, letter.id, letter.title)
+
+
+def keep_signature(
+    session: Session, *, signatory_id: int, actor: Actor, now: datetime
+) -> Updated | NotAllowed | LetterMissing:
+    """The signer confirms the current version of the letter after a substantive change."""
+    signatory = session.get(Signatory, signatory_id)
+    if signatory is None or signatory.status != SignatoryStatus.ACTIVE:
+        return LetterMissing(None)
+    if not may_act_for(session, signatory, actor.user_id):
+        return NotAllowed(Action.CONFIRM)
+    letter = session.get(Letter, signatory.letter_id)
+    assert letter is not None
+    signatory.version_confirmed = letter.current_version
+    signatory.reconfirm_requested_version = None
+    signatory.updated_at = now
+    audit.on_letter(
+        session,
+        "reconfirmed",
+        letter,
+        at=now,
+        actor=actor.user_id,
+        subject_id=signatory.id,
+        version=letter.current_version,
+    )
+    return Updated(signatory.id, signatory.org_name, letter.id, letter.title)

@@ -1,0 +1,106 @@
+"""The values stored in status and source columns, one enum per column.
+
+Kept beside the models (not in ``bot/``) because the models use them for defaults and the database layer
+must not import the app; ``bot.contracts`` re-exports the ones Slack payloads carry.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class LetterStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class SignatoryStatus(enum.StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    MERGED = "merged"
+    REMOVED = "removed"
+
+
+class DuplicateReview(enum.StrEnum):
+    PENDING = "pending"
+    DISMISSED = "dismissed"
+
+
+class Source(enum.StrEnum):
+    """Where a sign-on came from (``signatories.source``, ``signatory_contacts.source``)."""
+
+    POST_BUTTON = "post_button"
+    SLASH_COMMAND = "slash_command"
+    REMINDER_DM = "reminder_dm"
+    APP_HOME = "app_home"
+    RECONFIRM_DM = "reconfirm_dm"
+
+
+class PostStatus(enum.StrEnum):
+    """A letter's message in one channel: pending -> posting -> posted | needs_invite | failed; removed when
+    the message is gone."""
+
+    PENDING = "pending"
+    POSTING = "posting"
+    POSTED = "posted"
+    NEEDS_INVITE = "needs_invite"
+    FAILED = "failed"
+    REMOVED = "removed"
+
+
+class ReceiptStatus(enum.StrEnum):
+    """The signer's receipt DM: pending -> claimed -> sent | failed | unknown."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    # Claimed but never recorded as sent: the process may have died mid-send. Never resent blindly.
+    UNKNOWN = "unknown"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    # Claimed but never marked sent: the process died mid-send. Never retried, only reported.
+    UNKNOWN = "unknown"
+
+
+class RunStatus(enum.StrEnum):
+    PENDING = "pending"
+    PLANNING = "planning"
+    SENDING = "sending"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class CoordinatorRole(enum.StrEnum):
+    OWNER = "owner"
+    CO = "co"
+
+
+class MuteReason(enum.StrEnum):
+    """Why a member gets no more reminders about a letter."""
+
+    MUTED = "muted"
+    ORG_SIGNED = "org_signed"
+
+
+class OrgType(enum.StrEnum):
+    """The organization types a signer can pick (``signatories.org_type``); each reader sees them in their own
+    language (bot/messages)."""
+
+    COMMUNITY = "community"
+    ADVOCACY = "advocacy"
+    LEGAL = "legal"
+    SERVICE = "service"
+    FAITH = "faith"
+    LABOR = "labor"
+    STUDENT = "student"
+    ACADEMIC = "academic"
+    BUSINESS = "business"
+    GOVERNMENT = "government"
+    OTHER = "other"
