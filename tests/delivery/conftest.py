@@ -1,0 +1,3 @@
+from tests.services.conftest import db
+
+__all__ = ["db"]
