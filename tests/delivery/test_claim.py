@@ -21,7 +21,11 @@ def pending_posts(database: Database, count: int) -> list[int]:
         for index in range(count):
             session.add(  # type: ignore[attr-defined]
                 ChannelPost(
-                    letter_id=letter_id, channel_id=f"C{index:04d}", status=PostStatus.PENDING, posted_by="U", created_at=NOW
+                    letter_id=letter_id,
+                    channel_id=f"C{index:04d}",
+                    status=PostStatus.PENDING,
+                    posted_by="U",
+                    created_at=NOW,
                 )
             )
         session.flush()  # type: ignore[attr-defined]
@@ -67,5 +71,7 @@ def test_record_only_changes_a_row_still_in_the_state_it_claimed(db: Database) -
     [row_id] = pending_posts(db, 1)
     posting = [ChannelPost.status == PostStatus.POSTING]
     assert not record(db, ChannelPost, row_id, where=posting, values={"status": PostStatus.POSTED})
-    assert claim_one(db, ChannelPost, row_id, where=[ChannelPost.status == PostStatus.PENDING], values={"status": PostStatus.POSTING})
+    assert claim_one(
+        db, ChannelPost, row_id, where=[ChannelPost.status == PostStatus.PENDING], values={"status": PostStatus.POSTING}
+    )
     assert record(db, ChannelPost, row_id, where=posting, values={"status": PostStatus.POSTED})

@@ -43,7 +43,9 @@ def test_a_member_is_refused_and_the_handler_never_runs(runtime: Runtime, client
     _, respond = mocks()
     nxt = Mock(return_value=None)
     body = button(MEMBER, ids.CLOSE_LETTER, str(letter_id))
-    response = manages_letter_from_button(body=body, context=context_for(runtime), client=client, respond=respond, next=nxt)
+    response = manages_letter_from_button(
+        body=body, context=context_for(runtime), client=client, respond=respond, next=nxt
+    )
     assert isinstance(response, BoltResponse) and response.status == 200
     assert not nxt.called
     assert "Only coordinators can close this letter" in respond.call_args.kwargs["text"]

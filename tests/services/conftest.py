@@ -47,4 +47,6 @@ def draft(**changes: object) -> LetterDraft:
 
 def new_letter(session: Session, **changes: object) -> int:
     """A letter, as a coordinator's modal creates it."""
-    return create_letter(session, team_id=TEAM, enterprise_id=None, actor=COORDINATOR, draft=draft(**changes), now=NOW).id
+    return create_letter(
+        session, team_id=TEAM, enterprise_id=None, actor=COORDINATOR, draft=draft(**changes), now=NOW
+    ).id

@@ -71,7 +71,9 @@ def test_withdraw_then_sign_again(db: Database) -> None:
     signed = sign(db, letter_id, "Casa de Maryland")
     assert isinstance(signed, signing.Signed)
     refused = db.transaction(
-        lambda s: signing.withdraw(s, signatory_id=signed.signatory_id, actor=Actor("USTRANGER"), now=NOW, is_coordinator=False)
+        lambda s: signing.withdraw(
+            s, signatory_id=signed.signatory_id, actor=Actor("USTRANGER"), now=NOW, is_coordinator=False
+        )
     )
     assert refused == NotAllowed(Action.WITHDRAW)
     withdrawn = db.transaction(
@@ -104,5 +106,7 @@ def test_the_form_reports_problems_per_field() -> None:
         "email": FormProblem.EMAIL_INVALID,
         "authorized": FormProblem.NOT_AUTHORIZED,
     }
-    _, problems = validate_form({"org_name": "X" * 201, "name": "N", "title": "T", "email": "a@b.org", "authorized": True})
+    _, problems = validate_form(
+        {"org_name": "X" * 201, "name": "N", "title": "T", "email": "a@b.org", "authorized": True}
+    )
     assert problems["org_name"].code == FormProblem.ORG_TOO_LONG and problems["org_name"].params == {"limit": 200}
