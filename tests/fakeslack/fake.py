@@ -321,6 +321,7 @@ class FakeSlack(WorkspaceMixin):
         """Record a served request (called by the server before it writes the answer)."""
         call.status = reply.status
         call.response = reply.json_body
+        reply.call = call
         self._calls.append(call)
         return reply
 
@@ -371,18 +372,52 @@ class FakeSlack(WorkspaceMixin):
         reset_connection: bool = False,
         *,
         html: bool | None = None,
+        after: int = 0,
+        processed: bool = False,
+        drop_response_after_processing: bool = False,
+        response_delay: float = 0.0,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail (or just be slow).
+        """Make ``times`` calls of ``method`` fail (or just be slow), after letting ``after`` calls through.
 
         ``method`` is a Web API method, ``"upload"``, ``"response_url"`` or ``"*"``.
-        ``status=429`` answers ``ratelimited`` with ``Retry-After: retry_after``; 500 answers
-        ``{"ok":false,"error":"internal_error"}``; 502/503/504 answer an HTML page (``html`` overrides);
-        ``error`` alone answers HTTP 200 ``{"ok":false,"error":error}`` (e.g. ``fatal_error``,
-        ``invalid_auth``); ``delay`` sleeps first; ``reset_connection`` drops the TCP connection.
+
+        What the client gets: ``status=429`` answers ``ratelimited`` with ``Retry-After: retry_after``;
+        500 answers ``{"ok":false,"error":"internal_error"}``; 502/503/504 answer an HTML page (``html``
+        overrides); ``error`` alone answers HTTP 200 ``{"ok":false,"error":error}`` (e.g.
+        ``fatal_error``, ``invalid_auth``); ``reset_connection`` drops the TCP connection.
+
+        When: ``delay`` waits *before* processing. By default the fault replaces the call, which is
+        never processed (connection reset before processing, 429, edge 5xx). ``processed=True`` runs
+        the call first and then answers with the fault (an ``internal_error`` after the message was
+        posted); ``drop_response_after_processing=True`` runs the call and then closes the connection
+        without any answer (the response was lost). ``response_delay`` holds the answer after
+        processing, so a client timeout shorter than it fires although the call took effect.
+        The call log shows ``processed``, ``answered`` and ``processed_response`` for each request.
         """
-        if status is None and error is None and not reset_connection and delay <= 0:
-            raise ValueError("inject() needs status, error, reset_connection or delay")
-        self.faults.add(method, Fault(status, error, retry_after, times, delay, reset_connection, html))
+        if drop_response_after_processing:
+            reset_connection, processed = True, True
+        if processed and not (status or error or reset_connection):
+            raise ValueError("processed=True needs status, error or drop_response_after_processing")
+        if status is None and error is None and not reset_connection and delay <= 0 and response_delay <= 0:
+            raise ValueError(
+                "inject() needs status, error, reset_connection, drop_response_after_processing, "
+                "delay or response_delay"
+            )
+        self.faults.add(
+            method,
+            Fault(
+                status=status,
+                error=error,
+                retry_after=retry_after,
+                times=times,
+                delay=delay,
+                reset_connection=reset_connection,
+                html=html,
+                after=after,
+                processed=processed,
+                response_delay=response_delay,
+            ),
+        )
 
     def set_latency(self, method: str, seconds: float) -> None:
         """Every call of ``method`` (or ``"*"``) waits ``seconds`` before being answered."""
