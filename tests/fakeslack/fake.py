@@ -22,6 +22,7 @@ from . import modals
 from .clock import Clock
 from .faults import Fault, FaultPlan
 from .ids import IdFactory
+from .metadata import DEFAULT_MAX_BYTES as DEFAULT_METADATA_MAX_BYTES
 from .ratelimit import RateLimiter
 from .recording import CallLog, CallPredicate, SlackApiCall
 from .server import ApiServer, Reply
@@ -96,6 +97,8 @@ class FakeSlack(WorkspaceMixin):
         self.client_secret = client_secret
         self.verification_token = verification_token
         self.home_tab_enabled = home_tab_enabled
+        #: Largest ``metadata`` (compact JSON bytes) chat.postMessage/update accept (UNVERIFIED limit).
+        self.metadata_max_bytes = DEFAULT_METADATA_MAX_BYTES
         self.host = host
         self.clock = clock or Clock()
         self.ids = IdFactory(self.clock.now)

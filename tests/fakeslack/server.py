@@ -195,7 +195,12 @@ def _process(
             result = spec.handler(req)
     except ApiError as exc:
         return json_reply(exc.body(), exc.status, {**extra_headers, **exc.headers})
-    return json_reply({"ok": True, **result}, headers={**extra_headers, **req.response_headers})
+    body = {"ok": True, **result}
+    if req.warnings:
+        body["warning"] = ",".join(req.warnings)
+        metadata = body.setdefault("response_metadata", {})
+        metadata["warnings"] = [*metadata.get("warnings", []), *req.warnings]
+    return json_reply(body, headers={**extra_headers, **req.response_headers})
 
 
 def handle_upload(fake: FakeSlack, file_id: str, body: bytes, headers: dict[str, str]) -> Reply:
