@@ -99,6 +99,8 @@ class FakeSlack(WorkspaceMixin):
         self.home_tab_enabled = home_tab_enabled
         #: Largest ``metadata`` (compact JSON bytes) chat.postMessage/update accept (UNVERIFIED limit).
         self.metadata_max_bytes = DEFAULT_METADATA_MAX_BYTES
+        #: Scope conversations.history/replies need to return ``metadata`` (UNVERIFIED; ``None``: none).
+        self.metadata_read_scope: str | None = "metadata.message:read"
         self.host = host
         self.clock = clock or Clock()
         self.ids = IdFactory(self.clock.now)

@@ -89,6 +89,7 @@ def post_message(req: ApiRequest) -> dict[str, Any]:
         blocks=content.blocks,
         attachments=content.attachments,
         thread_ts=req.arg("thread_ts"),
+        reply_broadcast=bool(req.arg("thread_ts")) and req.flag("reply_broadcast"),
         metadata=metadata.value,
     )
     req.state.add_message(message)
