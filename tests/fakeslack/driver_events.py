@@ -1,7 +1,21 @@
 """Events API deliveries of :class:`~tests.fakeslack.driver.SlackDriver` (slack-platform.md §2.6, §7.3).
 
-``event()`` wraps any event in the ``event_callback`` envelope; ``app_home_opened`` builds that event
-from the fake's state (the user opens the Home or Messages tab).
+``event()`` wraps any event in the ``event_callback`` envelope; the helpers build the events signon
+subscribes to, from the fake's state:
+
+* ``app_home_opened`` — the user opens the Home or Messages tab.
+* ``member_joined_channel`` / ``member_left_channel`` — they change the fake's membership first, then
+  deliver ``{"type", "user", "channel", "channel_type", "team", "inviter"?, "event_ts"}``
+  (https://docs.slack.dev/reference/events/member_joined_channel,
+  https://docs.slack.dev/reference/events/member_left_channel). ``channel_type`` is the one-letter
+  prefix of the channel id ("Private channels created before March 2021 have a G prefix. Both public
+  and private channels created after March 2021 have a C prefix"). Slack only delivers
+  member_joined_channel to a bot that is in the conversation ("Bot users will receive this event when
+  a new member joins a channel your bot or app is already a member of" — or when the bot itself
+  joins) and only with ``channels:read`` (public) / ``groups:read`` (private; ``mpim:read`` for
+  MPIMs is UNVERIFIED); otherwise nothing is sent and the response has ``sent=False``.
+  member_left_channel is delivered when the bot was a member before the change, including its own
+  removal (UNVERIFIED for that case).
 """
 
 from __future__ import annotations
@@ -11,10 +25,12 @@ from typing import TYPE_CHECKING, Any
 from .driver_response import DriverResponse
 from .errors import DriverError
 from .payloads import event_callback
-from .state import User, clone
+from .state import Channel, User, clone
 
 if TYPE_CHECKING:
     from .fake import FakeSlack
+
+MEMBERSHIP_READ_SCOPES = {"public": "channels:read", "private": "groups:read", "mpim": "mpim:read"}
 
 
 class EventsMixin:
@@ -107,3 +123,75 @@ class EventsMixin:
             raise DriverError("url_verification does not exist in Socket Mode")
         body = {"token": self.fake.verification_token, "challenge": challenge, "type": "url_verification"}
         return self._deliver("event", body, label="url_verification", check=False)
+
+    def member_joined(self, user_id: str, channel_id: str, *, inviter: str | None = None) -> DriverResponse:
+        """``user_id`` joins ``channel_id`` (a person, or the app's own bot being invited): the fake's
+        membership changes, then ``member_joined_channel`` goes to the app if Slack would send it."""
+        with self.fake.state.lock:
+            channel, user = self._membership_change(user_id, channel_id)
+            if user.id in channel.members:
+                raise DriverError(f"{user_id} is already in {channel_id}")
+            channel.members[user.id] = None
+            event = self._membership_event("member_joined_channel", user, channel)
+            if inviter is not None:
+                event["inviter"] = inviter
+            deliver = self._bot_hears(channel, bot_was_member=self._bot_of(channel) in channel.members)
+        return self._deliver_membership(event, deliver)
+
+    def member_left(self, user_id: str, channel_id: str) -> DriverResponse:
+        """``user_id`` leaves (or is removed from) ``channel_id``: membership changes, then
+        ``member_left_channel`` goes to the app if its bot was in the conversation."""
+        with self.fake.state.lock:
+            channel, user = self._membership_change(user_id, channel_id)
+            if user.id not in channel.members:
+                raise DriverError(f"{user_id} is not in {channel_id}")
+            bot_was_member = self._bot_of(channel) in channel.members
+            del channel.members[user.id]
+            event = self._membership_event("member_left_channel", user, channel)
+            deliver = self._bot_hears(channel, bot_was_member=bot_was_member)
+        return self._deliver_membership(event, deliver)
+
+    def _membership_change(self, user_id: str, channel_id: str) -> tuple[Channel, User]:
+        state = self.fake.state
+        channel = state.channels.get(channel_id)
+        if channel is None:
+            raise DriverError(f"unknown channel {channel_id}")
+        if channel.is_im:
+            raise DriverError("nobody joins or leaves a DM")
+        user = state.users.get(user_id)
+        if user is None:
+            raise DriverError(f"unknown user {user_id}")
+        if user.deleted:
+            raise DriverError(f"{user_id} is deactivated")
+        return channel, user
+
+    def _bot_of(self, channel: Channel) -> str:
+        return self.fake.state.bot_user_for(channel.team_id) or self.fake.bot_user_id
+
+    def _membership_event(self, kind: str, user: User, channel: Channel) -> dict[str, Any]:
+        event: dict[str, Any] = {
+            "type": kind,
+            "user": user.id,
+            "channel": channel.id,
+            "channel_type": channel.id[:1],
+            "team": user.team_id,
+            "event_ts": self.fake.ids.ts(),
+        }
+        team = self.fake.state.teams.get(user.team_id)
+        if team is not None and team.enterprise_id:
+            event["enterprise"] = team.enterprise_id
+        return event
+
+    def _bot_hears(self, channel: Channel, *, bot_was_member: bool) -> bool:
+        bot = self._bot_of(channel)
+        if not (bot_was_member or bot in channel.members):
+            return False
+        kind = "mpim" if channel.is_mpim else "private" if channel.is_private else "public"
+        team = self.fake.state.teams.get(channel.team_id)
+        token = self.fake.state.tokens.get(team.bot_token or "") if team else None
+        return token is not None and MEMBERSHIP_READ_SCOPES[kind] in token.scopes
+
+    def _deliver_membership(self, event: dict[str, Any], deliver: bool) -> DriverResponse:
+        if deliver:
+            return self.event(event)
+        return DriverResponse(0, {}, "", None, 0.0, payload=event, sent=False)
