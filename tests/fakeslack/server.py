@@ -129,7 +129,9 @@ def serve_with_faults(fake: FakeSlack, call: SlackApiCall, process: Callable[[],
     if pause > 0:
         time.sleep(pause)
     if fault is not None and fault.skips_processing:
-        return fake.finish_call(call, fault_reply(fault))
+        reply = fault_reply(fault)
+        reply.hold = fault.response_delay
+        return fake.finish_call(call, reply)
     reply = process()
     call.processed = True
     if fault is None:

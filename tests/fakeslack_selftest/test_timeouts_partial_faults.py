@@ -55,6 +55,14 @@ def test_response_delay_processes_before_the_client_times_out(fake: FakeSlack) -
     assert fake.calls("chat.postMessage")[0].processed
 
 
+@pytest.mark.timeout(10)
+def test_response_delay_also_holds_a_fault_that_replaced_the_call(fake: FakeSlack) -> None:
+    fake.inject("auth.test", status=500, response_delay=0.5)
+    with pytest.raises(CONNECTION_ERRORS):
+        impatient_client(fake, timeout=0.2).auth_test()
+    assert fake.calls("auth.test")[0].processed is False
+
+
 def test_drop_response_after_processing_leaves_the_message_and_no_answer(fake: FakeSlack) -> None:
     channel = fake.add_channel(name="general")
     fake.inject("chat.postMessage", drop_response_after_processing=True)
