@@ -3,7 +3,9 @@
 Rules (slack-platform.md §2.10, §3 chat.postMessage row): a message needs ``text``, ``blocks`` or
 ``attachments`` (else ``no_text``); blocks must be a JSON array (else ``invalid_blocks_format``) that
 passes Block Kit validation (else ``invalid_blocks`` with ``response_metadata.messages``); at most 100
-attachments (``too_many_attachments``); top-level text beyond 40,000 characters is truncated.
+attachments (``too_many_attachments``); top-level text beyond 40,000 characters is truncated, which
+chat.postMessage / chat.update report as the warning ``message_truncated`` (slack-api-ref
+``docs.slack.dev/methods/chat.postMessage.json`` "warnings").
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class MessageContent:
     text: str | None
     blocks: list[dict[str, Any]] | None
     attachments: list[dict[str, Any]] | None
+    truncated: bool = False
 
     @property
     def empty(self) -> bool:
@@ -46,8 +49,9 @@ def parse_content(params: dict[str, Any], *, report: Callable[[str], None], poin
     """
     raw_text = params.get("text")
     text = None if raw_text is None else str(raw_text)
+    truncated = False
     if text is not None and len(text) > MAX_TEXT:
-        text = text[:MAX_TEXT]
+        text, truncated = text[:MAX_TEXT], True
     blocks: list[dict[str, Any]] | None = None
     raw_blocks = params.get("blocks")
     if raw_blocks is not None and raw_blocks != "":
@@ -79,4 +83,4 @@ def parse_content(params: dict[str, Any], *, report: Callable[[str], None], poin
         if len(parsed_attachments) > MAX_ATTACHMENTS:
             raise ApiError("too_many_attachments")
         attachments = clone(parsed_attachments)
-    return MessageContent(text, blocks, attachments)
+    return MessageContent(text, blocks, attachments, truncated)

@@ -21,18 +21,18 @@ from __future__ import annotations
 import http.client
 import json
 import time
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from . import modals
 from .blockkit import iter_elements, stateful_keys
 from .content import parse_content
+from .driver_events import EventsMixin
+from .driver_response import DriverResponse
 from .errors import ApiError, DriverError
 from .fake import FakeSlack
 from .payloads import (
     empty_entry,
-    event_callback,
     initial_entry,
     interaction_base,
     is_empty,
@@ -48,47 +48,7 @@ ACK_TIMEOUT = 3.0
 USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
 
 
-@dataclass
-class DriverResponse:
-    """The app's answer to one delivery.
-
-    Attributes:
-        status: HTTP status (Socket Mode: 200 when acked, 0 when not).
-        headers: Response headers, lower-cased names (empty in Socket Mode).
-        body: Response body text (Socket Mode: the ack payload as JSON text, or ``""``).
-        json: Parsed JSON body / ack payload, or ``None``.
-        elapsed: Seconds from sending to the answer.
-        timed_out: The app took longer than Slack's 3 s (or never answered).
-        errors: ``response_action: errors`` map of a view submission, else ``None``.
-        view: The user's top modal after the answer was applied (view_submission / block_actions
-            in a modal / view_closed), else ``None``.
-        payload: What was sent (the slash-command fields or the interaction/event payload).
-        trigger_id / response_url: Minted for this delivery (if any).
-        envelope_id: Socket Mode envelope id.
-        retries: Extra deliveries made by ``event(..., auto_retry=True)``.
-    """
-
-    status: int
-    headers: dict[str, str]
-    body: str
-    json: Any
-    elapsed: float
-    timed_out: bool = False
-    errors: dict[str, str] | None = None
-    view: dict[str, Any] | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
-    trigger_id: str | None = None
-    response_url: str | None = None
-    envelope_id: str | None = None
-    retries: int = 0
-    sent: bool = True
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300 and not self.timed_out
-
-
-class SlackDriver:
+class SlackDriver(EventsMixin):
     """Plays Slack's side towards the app.
 
     Args:
@@ -587,79 +547,6 @@ class SlackDriver:
         resp = self._deliver("interactive", payload, label=f"view_closed {view.definition.get('callback_id')}")
         resp.view = fake.top_view(user.id)
         return resp
-
-    # -- events -------------------------------------------------------------------------------------
-
-    def app_home_opened(self, user_id: str, tab: str = "home") -> DriverResponse:
-        """The user opens the app's Home (or Messages) tab: an ``app_home_opened`` event (§2.6)."""
-        fake = self.fake
-        with fake.state.lock:
-            user = self._user(user_id)
-            channel_id = fake.dm_channel_id(user.id)
-            event: dict[str, Any] = {
-                "type": "app_home_opened",
-                "user": user.id,
-                "channel": channel_id,
-                "tab": tab,
-                "event_ts": fake.ids.ts(),
-            }
-            home = fake.state.homes.get(user.id)
-            if home is not None and tab == "home":
-                event["view"] = fake.state.view_json(fake.state.views[home])
-        return self.event(event)
-
-    def event(
-        self,
-        event: dict[str, Any],
-        event_id: str | None = None,
-        retry_num: int | None = None,
-        retry_reason: str | None = None,
-        *,
-        team_id: str | None = None,
-        auto_retry: bool = False,
-    ) -> DriverResponse:
-        """Deliver an Events API ``event_callback`` wrapping ``event``.
-
-        The envelope's ``team_id`` is the acting user's team (``event["user"]``), its
-        ``authorizations`` name the installed team, and ``is_ext_shared_channel`` reflects
-        ``event["channel"]``. ``retry_num``/``retry_reason`` add ``X-Slack-Retry-Num``/``-Reason``
-        (Socket Mode: ``retry_attempt``/``retry_reason``). ``auto_retry`` re-sends up to 3 times
-        while the app fails or times out, unless it answered ``X-Slack-No-Retry: 1`` (§2.6).
-        """
-        fake = self.fake
-        with fake.state.lock:
-            actor = event.get("user") if isinstance(event.get("user"), str) else None
-            user = fake.state.users.get(actor or "")
-            source_team = team_id or (user.team_id if user else fake.team_id)
-            installed = fake.installed_team_for(user.id) if user else fake.team_id
-            channel = fake.state.channels.get(str(event.get("channel") or ""))
-            envelope = event_callback(
-                fake,
-                clone(event),
-                event_id=event_id or fake.ids.new("Ev"),
-                source_team_id=source_team,
-                installed_team_id=installed,
-                is_ext_shared_channel=bool(channel and channel.is_ext_shared),
-            )
-        attempt = retry_num or 0
-        reason = retry_reason or ""
-        retries = 0
-        while True:
-            resp = self._deliver("event", envelope, label=f"event {event.get('type')}", retry=(attempt, reason))
-            no_retry = resp.headers.get("x-slack-no-retry") == "1"
-            if resp.ok or not auto_retry or no_retry or attempt >= 3:
-                resp.retries = retries
-                return resp
-            attempt += 1
-            retries += 1
-            reason = "http_timeout" if resp.timed_out else "http_error"
-
-    def url_verification(self, challenge: str) -> DriverResponse:
-        """The ``url_verification`` handshake (HTTP only); the app must echo ``challenge``."""
-        if self.socket_mode:
-            raise DriverError("url_verification does not exist in Socket Mode")
-        body = {"token": self.fake.verification_token, "challenge": challenge, "type": "url_verification"}
-        return self._deliver("event", body, label="url_verification", check=False)
 
     def send_raw(
         self,

@@ -33,6 +33,8 @@ METHOD_TIERS: dict[str, int | float] = {
     "conversations.join": 3,
     "conversations.info": 3,
     "conversations.members": 4,
+    "conversations.history": 3,
+    "conversations.replies": 3,
     "conversations.list": 2,
     "users.info": 4,
     "users.list": 2,

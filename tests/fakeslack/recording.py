@@ -33,6 +33,12 @@ class SlackApiCall:
         response: The JSON body returned (``None`` for non-JSON answers).
         http_method: ``"POST"`` or ``"GET"``.
         path: Request path.
+        processed: The fake performed the call (its handler ran and may have changed the
+            workspace); ``False`` when an injected fault answered instead.
+        answered: The answer reached the client; ``False`` when the connection was dropped on
+            purpose or the client had already gone (it timed out).
+        processed_response: With ``inject(..., processed=True)`` / ``drop_response_after_processing``:
+            the JSON the call would have answered (e.g. the ``ts`` of a posted message).
     """
 
     method: str
@@ -46,6 +52,9 @@ class SlackApiCall:
     http_method: str = "POST"
     path: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    processed: bool = False
+    answered: bool = True
+    processed_response: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:

@@ -2,13 +2,16 @@
 
 Routes on ``http://127.0.0.1:PORT``:
 
-* ``GET|POST /api/<method>`` — Web API. Pipeline: parse body → record → injected fault/latency →
-  method lookup (``unknown_method``) → token checks (``not_authed``, ``invalid_auth``,
-  ``token_revoked``, ``not_allowed_token_type``, ``missing_scope``) → rate limit (429 +
-  ``Retry-After``) → handler under the state lock. Answers are HTTP 200 ``application/json;
-  charset=utf-8`` except 429 and injected faults.
+* ``GET|POST /api/<method>`` — Web API. Pipeline: parse body → latency / injected fault (before or
+  after processing, :mod:`.faults`) → method lookup (``unknown_method``) → token checks
+  (``not_authed``, ``invalid_auth``, ``token_revoked``, ``not_allowed_token_type``,
+  ``missing_scope``) → rate limit (429 + ``Retry-After``) → handler under the state lock → record →
+  write. Answers are HTTP 200 ``application/json; charset=utf-8`` except 429 and injected faults.
 * ``POST /upload/<file_id>`` — the files upload v2 URL (no auth, raw bytes or multipart).
 * ``POST /response/<id>`` — response_url (see :mod:`.responses`).
+
+A client that gives up before the answer is written (its own timeout) leaves Slack's work done: the
+call was processed and the fake stays quiet — no traceback, ``SlackApiCall.answered`` is ``False``.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -57,6 +62,10 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     reset: bool = False
     json_body: dict[str, Any] | None = None
+    #: Seconds to hold the answer after processing (``inject(..., response_delay=...)``).
+    hold: float = 0.0
+    #: The recorded call, so the writer can note an answer that never reached the client.
+    call: SlackApiCall | None = None
 
 
 def json_reply(payload: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Reply:
@@ -89,14 +98,13 @@ def _token(headers: dict[str, str], params: dict[str, Any]) -> tuple[str | None,
 
 
 def handle_api(fake: FakeSlack, verb: str, method: str, query: str, body: bytes, headers: dict[str, str]) -> Reply:
-    started = fake.clock.now()
     call = SlackApiCall(
         method=method,
         params={},
         headers=headers,
         token=None,
         body=body,
-        time=started,
+        time=fake.clock.now(),
         http_method=verb,
         path=f"/api/{method}",
     )
@@ -107,13 +115,33 @@ def handle_api(fake: FakeSlack, verb: str, method: str, query: str, body: bytes,
     call.params = params
     token, from_header = _token(headers, params)
     call.token = token
-    fault = fake.faults.take(method)
-    pause = fake.faults.latency(method) + (fault.delay if fault else 0.0)
+    return serve_with_faults(fake, call, lambda: _process(fake, method, params, files, token, from_header, headers))
+
+
+def serve_with_faults(fake: FakeSlack, call: SlackApiCall, process: Callable[[], Reply]) -> Reply:
+    """Run ``process`` for ``call`` with whatever latency and fault the plan holds (see :mod:`.faults`).
+
+    The call is recorded before the answer is written, so a test can see it (and the workspace
+    change it made) while a held answer is still on its way or after it was dropped.
+    """
+    fault = fake.faults.take(call.method)
+    pause = fake.faults.latency(call.method) + (fault.delay if fault else 0.0)
     if pause > 0:
         time.sleep(pause)
-    if fault is not None and (fault.status or fault.error or fault.reset_connection):
-        return fake.finish_call(call, fault_reply(fault))
-    return fake.finish_call(call, _process(fake, method, params, files, token, from_header, headers))
+    if fault is not None and fault.skips_processing:
+        reply = fault_reply(fault)
+        reply.hold = fault.response_delay
+        return fake.finish_call(call, reply)
+    reply = process()
+    call.processed = True
+    if fault is None:
+        return fake.finish_call(call, reply)
+    if fault.replaces_answer:
+        # Processed, but the client gets the fault: keep what Slack would have answered.
+        call.processed_response = reply.json_body
+        reply = fault_reply(fault)
+    reply.hold = fault.response_delay
+    return fake.finish_call(call, reply)
 
 
 def _process(
@@ -169,7 +197,12 @@ def _process(
             result = spec.handler(req)
     except ApiError as exc:
         return json_reply(exc.body(), exc.status, {**extra_headers, **exc.headers})
-    return json_reply({"ok": True, **result}, headers={**extra_headers, **req.response_headers})
+    body = {"ok": True, **result}
+    if req.warnings:
+        body["warning"] = ",".join(req.warnings)
+        metadata = body.setdefault("response_metadata", {})
+        metadata["warnings"] = [*metadata.get("warnings", []), *req.warnings]
+    return json_reply(body, headers={**extra_headers, **req.response_headers})
 
 
 def handle_upload(fake: FakeSlack, file_id: str, body: bytes, headers: dict[str, str]) -> Reply:
@@ -182,17 +215,15 @@ def handle_upload(fake: FakeSlack, file_id: str, body: bytes, headers: dict[str,
         time=fake.clock.now(),
         path=f"/upload/{file_id}",
     )
-    fault = fake.faults.take("upload")
-    pause = fake.faults.latency("upload") + (fault.delay if fault else 0.0)
-    if pause > 0:
-        time.sleep(pause)
-    if fault is not None and (fault.status or fault.error or fault.reset_connection):
-        return fake.finish_call(call, fault_reply(fault))
-    with fake.state.lock:
-        status, text, violation = receive_upload(fake.state, file_id, body, headers.get("content-type", ""))
-    if violation:
-        fake.record_violation(violation)
-    return fake.finish_call(call, Reply(status, text.encode("utf-8"), TEXT_TYPE))
+
+    def process() -> Reply:
+        with fake.state.lock:
+            status, text, violation = receive_upload(fake.state, file_id, body, headers.get("content-type", ""))
+        if violation:
+            fake.record_violation(violation)
+        return Reply(status, text.encode("utf-8"), TEXT_TYPE)
+
+    return serve_with_faults(fake, call, process)
 
 
 def handle_response(fake: FakeSlack, response_id: str, body: bytes, headers: dict[str, str]) -> Reply:
@@ -209,15 +240,13 @@ def handle_response(fake: FakeSlack, response_id: str, body: bytes, headers: dic
         time=fake.clock.now(),
         path=f"/response/{response_id}",
     )
-    fault = fake.faults.take("response_url")
-    pause = fake.faults.latency("response_url") + (fault.delay if fault else 0.0)
-    if pause > 0:
-        time.sleep(pause)
-    if fault is not None and (fault.status or fault.error or fault.reset_connection):
-        return fake.finish_call(call, fault_reply(fault))
-    with fake.state.lock:
-        answer = handle_response_url(fake, response_id, body)
-    return fake.finish_call(call, Reply(answer.status, answer.text.encode("utf-8"), TEXT_TYPE))
+
+    def process() -> Reply:
+        with fake.state.lock:
+            answer = handle_response_url(fake, response_id, body)
+        return Reply(answer.status, answer.text.encode("utf-8"), TEXT_TYPE)
+
+    return serve_with_faults(fake, call, process)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -250,21 +279,33 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(reply)
 
     def _write(self, reply: Reply) -> None:
+        if reply.hold > 0:
+            time.sleep(reply.hold)
         if reply.reset:
             self.close_connection = True
+            if reply.call is not None:
+                reply.call.answered = False
             try:
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.connection.close()
             except OSError:
                 pass
             return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+            self.wfile.flush()
+        except (ConnectionError, TimeoutError):
+            # The client gave up (its timeout) before the answer: Slack has processed the call all
+            # the same. Nothing to report; the call log says the answer never arrived.
+            self.close_connection = True
+            if reply.call is not None:
+                reply.call.answered = False
 
 
 class _Server(ThreadingHTTPServer):
@@ -276,6 +317,12 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, fake: FakeSlack, host: str) -> None:
         self.fake = fake
         super().__init__((host, 0), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client vanished (timeouts, resets); print real bugs as usual."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 class ApiServer:

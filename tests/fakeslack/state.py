@@ -158,6 +158,8 @@ class Message:
     blocks: list[dict[str, Any]] | None = None
     attachments: list[dict[str, Any]] | None = None
     thread_ts: str | None = None
+    #: A thread reply also shown in the channel (chat.postMessage ``reply_broadcast``).
+    reply_broadcast: bool = False
     files: list[dict[str, Any]] | None = None
     metadata: dict[str, Any] | None = None
     edited: dict[str, str] | None = None
@@ -465,8 +467,11 @@ class SlackState:
             body["num_members"] = len(channel.members)
         return body
 
-    def message_json(self, message: Message) -> dict[str, Any]:
+    def message_json(self, message: Message, *, include_metadata: bool = True) -> dict[str, Any]:
+        """A message object; conversations.history leaves ``metadata`` out unless asked for it."""
         body: dict[str, Any] = {"type": "message", "text": message.text, "ts": message.ts}
+        if message.reply_broadcast and message.thread_ts:
+            body["subtype"] = "thread_broadcast"
         if message.user:
             body["user"] = message.user
         if message.bot_id:
@@ -491,7 +496,7 @@ class SlackState:
             body["files"] = clone(message.files)
             body["upload"] = True
             body["display_as_bot"] = False
-        if message.metadata:
+        if message.metadata and include_metadata:
             body["metadata"] = clone(message.metadata)
         if message.edited:
             body["edited"] = dict(message.edited)

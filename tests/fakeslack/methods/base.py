@@ -39,6 +39,8 @@ class ApiRequest:
     token_from_header: bool = False
     files: dict[str, bytes] = field(default_factory=dict)
     response_headers: dict[str, str] = field(default_factory=dict)
+    #: Warnings for a successful answer: ``warning`` + ``response_metadata.warnings`` (§3).
+    warnings: list[str] = field(default_factory=list)
 
     # -- arguments ----------------------------------------------------------------------------------
 
@@ -132,6 +134,10 @@ class ApiRequest:
 
     def violation(self, message: str) -> None:
         self.fake.record_violation(f"{self.method}: {message}")
+
+    def warn(self, code: str) -> None:
+        if code not in self.warnings:
+            self.warnings.append(code)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,12 @@ Posting rules: unknown channel → ``channel_not_found`` (private channels the b
 unknown); archived → ``is_archived``; bot not a member → ``not_in_channel`` unless the channel is
 public and the token has ``chat:write.public``; ``channel=U…`` posts into the bot's DM with that user
 and answers the ``D…`` id; deactivated users can still be posted to (python-slack-sdk#1156).
+
+``metadata`` on chat.postMessage / chat.update is validated by :mod:`..metadata`. chat.update in an
+archived channel answers ``is_inactive`` ("cannot be edited within a frozen, archived or deleted
+channel"; slack-api-ref ``methods/chat/chat.update.json`` — chat.update has no ``is_archived``).
+Text over 40,000 characters is truncated with the warning ``message_truncated`` (both methods'
+``warnings`` in slack-api-ref ``docs.slack.dev/methods/*.json``).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from typing import Any
 
 from ..content import parse_content
 from ..errors import ApiError
+from ..metadata import MetadataArgument, parse_metadata
 from ..state import Channel, Ephemeral, Message
 from .base import ApiRequest, api_method
 
@@ -52,11 +59,13 @@ def ensure_can_post(req: ApiRequest, channel: Channel) -> None:
     raise ApiError("not_in_channel")
 
 
-def _metadata(req: ApiRequest) -> dict[str, Any] | None:
-    value = req.json_arg("metadata", error="invalid_metadata_format")
-    if value is not None and not isinstance(value, dict):
-        raise ApiError("invalid_metadata_format")
-    return value
+def _metadata(req: ApiRequest) -> MetadataArgument:
+    argument = parse_metadata(
+        req.params.get("metadata"), token_kind=req.auth.kind, max_bytes=req.fake.metadata_max_bytes
+    )
+    if argument.warning:
+        req.warn(argument.warning)
+    return argument
 
 
 @api_method("chat.postMessage", scopes=CHAT_WRITE)
@@ -66,6 +75,9 @@ def post_message(req: ApiRequest) -> dict[str, Any]:
     content = parse_content(req.params, report=req.violation)
     if content.empty:
         raise ApiError("no_text")
+    metadata = _metadata(req)
+    if content.truncated:
+        req.warn("message_truncated")
     message = Message(
         channel=channel.id,
         ts=req.state.ids.ts(),
@@ -77,7 +89,8 @@ def post_message(req: ApiRequest) -> dict[str, Any]:
         blocks=content.blocks,
         attachments=content.attachments,
         thread_ts=req.arg("thread_ts"),
-        metadata=_metadata(req),
+        reply_broadcast=bool(req.arg("thread_ts")) and req.flag("reply_broadcast"),
+        metadata=metadata.value,
     )
     req.state.add_message(message)
     return {"channel": channel.id, "ts": message.ts, "message": req.state.message_json(message)}
@@ -98,11 +111,15 @@ def update(req: ApiRequest) -> dict[str, Any]:
     """Replace text/blocks/attachments; omitted fields are retained (docs.slack.dev chat.update)."""
     channel, message = _own_message(req, ts_arg="ts", not_mine="cant_update_message")
     if channel.is_archived:
-        raise ApiError("is_archived")
+        raise ApiError("is_inactive")
     content = parse_content(req.params, report=req.violation)
     provided = [k for k in ("text", "blocks", "attachments") if req.params.get(k) not in (None, "")]
     if not provided:
+        # A metadata-only update is refused too (UNVERIFIED: the docs only say text/blocks/attachments).
         raise ApiError("no_text")
+    metadata = _metadata(req)
+    if content.truncated:
+        req.warn("message_truncated")
     message.history.append(
         {
             "text": message.text,
@@ -117,9 +134,8 @@ def update(req: ApiRequest) -> dict[str, Any]:
         message.blocks = content.blocks or None
     if "attachments" in provided:
         message.attachments = content.attachments or None
-    metadata = _metadata(req)
-    if metadata is not None:
-        message.metadata = metadata
+    if metadata.sent:
+        message.metadata = metadata.value  # {} clears it; absent keeps it
     message.edited = {"user": req.bot_user_id, "ts": req.state.ids.ts()}
     body = req.state.message_json(message)
     return {"channel": channel.id, "ts": message.ts, "text": message.text, "message": body}
