@@ -62,7 +62,7 @@ def test_delivery_rows_are_written_once_whoever_plans(db: Database) -> None:
 
 
 def test_a_run_is_skipped_when_its_letter_closed_or_a_later_one_is_due(db: Database) -> None:
-    letter_id = db.transaction(lambda s: new_letter(s, reminder_offsets=(timedelta(hours=72), timedelta(hours=24))))
+    db.transaction(lambda s: new_letter(s, reminder_offsets=(timedelta(hours=72), timedelta(hours=24))))
     with db.read() as session:
         runs = dict(session.execute(select(ReminderRun.offset_seconds, ReminderRun.id)).all())
         late = NOW + timedelta(days=6, hours=1)  # both reminders are due: only the later one is worth sending
