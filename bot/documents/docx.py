@@ -116,6 +116,8 @@ class _Writer:
         self.cc(one_line(doc.cc_label or ""), doc.cc)
 
     def section(self, section: SignatorySection) -> None:
+        if not section.names:
+            return  # a heading over nothing would read as a list that went missing
         if section.heading:
             self.add(one_line(section.heading), HEADING_STYLE).paragraph_format.keep_with_next = True
         columns = self.columns if len(section.names) > 1 else 1
@@ -130,6 +132,8 @@ class _Writer:
             else:
                 paragraph = self.add(one_line(entry))
             paragraph.paragraph_format.space_after = Pt(0)
+            if index == 0:
+                paragraph.paragraph_format.space_before = Pt(layout.HEADING_SPACE_BEFORE)
 
     def finish(self) -> None:
         if not self.blocks or self.blocks[-1][1] != 1:

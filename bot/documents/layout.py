@@ -30,13 +30,14 @@ HEADING_SPACE_BEFORE = 12.0
 HEADING_SPACE_AFTER = 4.0
 LIST_INDENT = 22.0
 FOOTER_SIZE = 8.0
+FOOTER_MIN_SIZE = 6.5
 
-# Two columns stop paying off when many names wrap, or when a name wraps to three lines or more, and then
-# looks like two or three entries. Measured on the 568 real names of the test data at these sizes: 6 % wrap
-# to two lines in a column, none to three. The thresholds keep such lists in two columns and put a list
-# of long names (a fifth of them wrapping, or 1 in 50 needing three lines) in one.
+# Two columns stop paying off when many names wrap, or when many wrap to three lines or more and read like
+# two entries. Measured at these sizes (name_lines): of the 568 real names in the test data 13 % wrap to two
+# lines in a column and 1 (0.2 %) to three; of the 193-name seed letter 13 % and 2 (1 %). Such lists stay in
+# two columns; a list where a fifth of the names wrap, or 1 in 20 takes three lines, goes in one.
 MAX_WRAPPED_SHARE = 0.20
-MAX_THREE_LINE_SHARE = 0.02
+MAX_THREE_LINE_SHARE = 0.05
 
 
 def name_lines(fonts: FontSet, name: str, width: float) -> int:

@@ -8,6 +8,7 @@ extraction reads the names in list order. Headings never stand alone at the foot
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -18,7 +19,16 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus.flowables import BalancedColumns
 
@@ -100,12 +110,17 @@ class _Builder:
             spaceAfter=layout.PARAGRAPH_SPACE, splitLongWords=True,
         )  # fmt: skip
         self.list_item = ParagraphStyle(
-            "list item", parent=self.body, leftIndent=layout.LIST_INDENT, bulletIndent=0, bulletFontName=regular
+            "list item",
+            parent=self.body,
+            leftIndent=layout.LIST_INDENT,
+            bulletIndent=0,
+            bulletFontName=regular,
+            bulletFontSize=layout.BODY_SIZE,
         )
         self.name = ParagraphStyle(
             "name", fontName=regular, fontSize=layout.NAME_SIZE, leading=layout.NAME_LEADING,
             leftIndent=layout.HANGING_INDENT, firstLineIndent=-layout.HANGING_INDENT,
-            spaceAfter=layout.NAME_SPACE, splitLongWords=True,
+            spaceAfter=layout.NAME_SPACE, splitLongWords=True, allowWidows=0, allowOrphans=0,
         )  # fmt: skip
         self.heading = ParagraphStyle(
             "heading", parent=self.body, fontName=fonts.styles[True, False], fontSize=layout.HEADING_SIZE,
@@ -115,19 +130,28 @@ class _Builder:
 
     def build(self) -> bytes:
         buffer = BytesIO()
-        template = SimpleDocTemplate(
+        template = BaseDocTemplate(
             buffer,
             pagesize=(layout.PAGE_WIDTH, layout.PAGE_HEIGHT),
-            leftMargin=layout.MARGIN,
-            rightMargin=layout.MARGIN,
-            topMargin=layout.MARGIN,
-            bottomMargin=layout.MARGIN,
             title=one_line(self.doc.title),
             lang=self.doc.language,
             creator="",
             producer="",
             invariant=True,
         )
+        # No frame padding: the text starts exactly at the margins that layout.py measures with.
+        frame = Frame(
+            layout.MARGIN,
+            layout.MARGIN,
+            layout.TEXT_WIDTH,
+            layout.PAGE_HEIGHT - 2 * layout.MARGIN,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="text",  # BalancedColumns returns to the page's frame by its id
+        )
+        template.addPageTemplates([PageTemplate(id="letter", frames=[frame])])
         template.build(self._story(), canvasmaker=self._canvas_class())
         return buffer.getvalue()
 
@@ -183,20 +207,23 @@ class _Builder:
             story.append(self.cc_table())
         return story
 
-    def _list_start_height(self) -> float:
+    def _list_start_height(self, names: int = 3) -> float:
         """Room for a heading and the first names: less than that at a page foot strands the heading.
 
         A CondPageBreak does this job rather than keepWithNext, which would bind the heading to the whole
         column block and push a list that does not fit on the page to the next one.
         """
-        return layout.HEADING_SPACE_BEFORE + layout.BODY_LEADING + layout.HEADING_SPACE_AFTER + self._names_needed()
+        heading = layout.HEADING_SPACE_BEFORE + layout.BODY_LEADING + layout.HEADING_SPACE_AFTER
+        return heading + self._names_needed(names)
 
     @staticmethod
-    def _names_needed() -> float:
-        return 3 * (layout.NAME_LEADING + layout.NAME_SPACE)
+    def _names_needed(names: int = 3) -> float:
+        return min(names, 3) * (layout.NAME_LEADING + layout.NAME_SPACE)
 
     def section(self, section: SignatorySection) -> list[Flowable]:
-        flowables: list[Flowable] = [CondPageBreak(self._list_start_height())]
+        if not section.names:
+            return []  # a heading over nothing would read as a list that went missing
+        flowables: list[Flowable] = [CondPageBreak(self._list_start_height(len(section.names)))]
         if section.heading:
             flowables.append(self.paragraph(one_line(section.heading), self.heading, bold=True))
         names = [PdfParagraph(self.markup(one_line(name)), self.name) for name in section.names]
@@ -207,7 +234,7 @@ class _Builder:
                 BalancedColumns(
                     names,
                     nCols=2,
-                    needed=self._names_needed(),
+                    needed=self._names_needed(len(names)),
                     innerPadding=layout.COLUMN_GAP,
                     leftPadding=0,
                     rightPadding=0,
@@ -253,18 +280,39 @@ class _Builder:
         return FooterCanvas
 
     def paint_footer(self, canvas: Canvas, page: int, pages: int) -> None:
-        label = self.doc.page_label.replace("{page}", str(page)).replace("{pages}", str(pages))
-        text = one_line(self.doc.footer + FOOTER_SEPARATOR + label if self.doc.footer else label)
-        size = layout.FOOTER_SIZE
-        width = self.fonts.width(text, size)
-        if width > layout.TEXT_WIDTH:  # a very long letter name: smaller type rather than off the page
-            size = max(4.0, size * layout.TEXT_WIDTH / width)
-            width = self.fonts.width(text, size)
-        x = (layout.PAGE_WIDTH - width) / 2
+        label = one_line(self.doc.page_label.replace("{page}", str(page)).replace("{pages}", str(pages)))
+        text, size = self.fit_footer(one_line(self.doc.footer), label)
+        x = (layout.PAGE_WIDTH - self.fonts.width(text, size)) / 2
         for piece in self.fonts.segments(text):
             canvas.setFont(piece.font, size)
             canvas.drawString(x, layout.FOOTER_BASELINE, piece.text)
             x += canvas.stringWidth(piece.text, piece.font, size)
+
+    def fit_footer(self, footer: str, label: str) -> tuple[str, float]:
+        """The footer line and its type size: smaller type for a long letter name, then the name cut short.
+
+        The page label is always printed whole.
+        """
+
+        def line(kept: str) -> str:
+            return kept + FOOTER_SEPARATOR + label if kept else label
+
+        text = line(footer)
+        width = self.fonts.width(text, layout.FOOTER_SIZE)
+        if width <= layout.TEXT_WIDTH:
+            return text, layout.FOOTER_SIZE
+        # Rounded down to a tenth of a point, so the scaled line is not a rounding error too wide.
+        size = max(layout.FOOTER_MIN_SIZE, math.floor(10 * layout.FOOTER_SIZE * layout.TEXT_WIDTH / width) / 10)
+        if self.fonts.width(text, size) <= layout.TEXT_WIDTH:
+            return text, size
+        short, long = 0, len(footer)  # the longest start of the footer that fits, with an ellipsis
+        while short < long:
+            middle = (short + long + 1) // 2
+            if self.fonts.width(line(footer[:middle].rstrip() + "\u2026"), size) <= layout.TEXT_WIDTH:
+                short = middle
+            else:
+                long = middle - 1
+        return line(footer[:short].rstrip() + "\u2026" if short else ""), size
 
 
 def _set_creation_time(canvas: Canvas, created: datetime) -> None:
