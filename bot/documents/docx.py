@@ -1,6 +1,7 @@
 """The letter as a Word document (python-docx) that coordinators can go on editing.
 
-Real paragraphs in named styles ("Signatory", "Heading 1" for the section headings), run formatting for
+Real paragraphs in Word's built-in styles ("List" for the names, "Heading 1" for the section headings, which
+Word shows under their names in the user's language, so this module adds no words), run formatting for
 bold and italic, and the signatory lists as two-column sections (``w:cols``) between continuous section
 breaks, so Word and LibreOffice balance the columns at the end of each list. The footer holds PAGE and
 NUMPAGES fields, which the word processor fills in.
@@ -17,7 +18,6 @@ from typing import Literal
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION_START
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -36,7 +36,7 @@ from bot.documents.text import one_line, parse_body, printable
 # Word documents are opened on machines without DejaVu; Times New Roman is everywhere (LibreOffice
 # substitutes the metric-compatible Liberation Serif).
 WORD_FONT = "Times New Roman"
-NAME_STYLE = "Signatory"
+NAME_STYLE = "List"
 HEADING_STYLE = "Heading 1"
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -173,10 +173,10 @@ def _set_up_page_and_styles(word: WordDocument, doc: LetterDocument) -> None:
     heading.paragraph_format.space_before = Pt(layout.HEADING_SPACE_BEFORE)
     heading.paragraph_format.space_after = Pt(layout.HEADING_SPACE_AFTER)
 
-    names = word.styles.add_style(NAME_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    names = word.styles[NAME_STYLE]
     assert isinstance(names, ParagraphStyle)
     names.base_style = normal
-    names.quick_style = True
+    names.quick_style = True  # in the style gallery, so a coordinator can restyle every name at once
     _font(names, layout.NAME_SIZE)
     names.paragraph_format.left_indent = Pt(layout.HANGING_INDENT)
     names.paragraph_format.first_line_indent = Pt(-layout.HANGING_INDENT)

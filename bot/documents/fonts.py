@@ -23,6 +23,7 @@ import logging
 import os
 import shutil
 import subprocess
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -194,7 +195,13 @@ class FontSet:
         )
 
 
-@functools.cache
+_FONT_SETS: dict[tuple[Path, ...], FontSet] = {}
+_FONT_SETS_LOCK = threading.Lock()
+
+
 def font_set(fallback_files: tuple[Path, ...]) -> FontSet:
-    """The (cached) :class:`FontSet` for these fallback files."""
-    return FontSet(fallback_files)
+    """The :class:`FontSet` for these fallback files, made (and its fonts read) once per process."""
+    with _FONT_SETS_LOCK:  # two first exports at once would otherwise both register the fonts
+        if fallback_files not in _FONT_SETS:
+            _FONT_SETS[fallback_files] = FontSet(fallback_files)
+        return _FONT_SETS[fallback_files]

@@ -204,7 +204,7 @@ class _Builder:
             story.extend(self.section(section))
         if doc.cc:
             story.append(Spacer(1, layout.HEADING_SPACE_BEFORE))
-            story.append(self.cc_table())
+            story.extend(self.cc_block())
         return story
 
     def _list_start_height(self, names: int = 3) -> float:
@@ -242,26 +242,28 @@ class _Builder:
             )
         return flowables
 
-    def cc_table(self) -> Table:
+    def cc_block(self) -> list[Flowable]:
+        """The cc entries one under the other, after the label when there is one (a hanging indent)."""
         label = one_line(self.doc.cc_label or "")
-        label_width = self.fonts.width(label, layout.BODY_SIZE) + layout.BODY_SIZE if label else 0
-        style = ParagraphStyle("cc", parent=self.body, spaceAfter=0)
-        rows = [
-            [self.paragraph(label if index == 0 else "", style), self.paragraph(one_line(entry), style)]
-            for index, entry in enumerate(self.doc.cc)
-        ]
+        style = ParagraphStyle("cc", parent=self.body, spaceAfter=1)
+        entries = [self.paragraph(one_line(entry), style) for entry in self.doc.cc]
+        if not label:
+            return list(entries)
+        label_width = self.fonts.width(label, layout.BODY_SIZE) + layout.BODY_SIZE
+        rows = [[self.paragraph(label if index == 0 else "", style), entry] for index, entry in enumerate(entries)]
         table = Table(rows, colWidths=[label_width, layout.TEXT_WIDTH - label_width], hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                 ]
             )
         )
-        return table
+        return [table]
 
     # -- the footer -----------------------------------------------------------------------------------------
 

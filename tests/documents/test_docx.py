@@ -147,3 +147,13 @@ def test_a_given_creation_time() -> None:
     created = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
     word = read(build_docx(letter(created=created)))
     assert word.core_properties.created == created
+
+
+def test_optional_parts_may_be_left_out() -> None:
+    doc = letter(["Alianza Americas", "Casa de Esperanza"], cc_label=None, re_line=None, closing=None, late_sections=())
+    texts = [p.text for p in read(build_docx(doc)).paragraphs if p.text]
+    assert texts[-2:] == [
+        "Members of the Senate Judiciary Committee",
+        "Director, U.S. Immigration and Customs Enforcement",
+    ]
+    assert "Sincerely," not in texts and not any(text.startswith("Re:") for text in texts)

@@ -195,6 +195,21 @@ def test_same_document_same_bytes_and_metadata(cjk_fonts: tuple[Path, ...]) -> N
     info = PdfReader(BytesIO(first)).metadata
     assert info is not None and info.title == "Detention expansion letter"
     assert str(info.get("/CreationDate", "")).startswith("D:2000")
+    assert (
+        PdfReader(BytesIO(build_pdf(letter(language="es"), fallback_fonts=cjk_fonts))).trailer["/Root"]["/Lang"] == "es"
+    )
+
+
+def test_optional_parts_may_be_left_out() -> None:
+    doc = letter(["Alianza Americas", "Casa de Esperanza"], cc_label=None, re_line=None, closing=None, late_sections=())
+    lines = pdf_lines(build_pdf(doc, fallback_fonts=()))
+    texts = [line.text for line in lines]
+    assert texts[-3:-1] == [
+        "Members of the Senate Judiciary Committee",
+        "Director, U.S. Immigration and Customs Enforcement",
+    ]
+    assert "Sincerely," not in texts and not any(text.startswith("Re:") for text in texts)
+    assert names_from_lines(lines) == ["Alianza Americas", "Casa de Esperanza"]
 
 
 def test_one_signatory() -> None:
