@@ -53,6 +53,7 @@ KNOWN_FALLBACK_FONTS = (
     "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
 )
 CJK_LANGUAGES = ("zh", "ja", "ko")
+SOFT_HYPHEN = "\u00ad"
 
 
 def discover_fallback_fonts() -> tuple[Path, ...]:
@@ -154,6 +155,8 @@ class FontSet:
         pieces: list[Segment] = []
         current_font, current_chars = primary, list[str]()
         for char in unicodedata.normalize("NFC", text):
+            if char == SOFT_HYPHEN:
+                continue  # shows only where a word is broken, and the PDF breaks words without it
             font = self.font_for(char, primary)
             if font is None and unicodedata.category(char) == "Mn" and current_font != primary:
                 font = current_font if ord(char) in self._glyphs[current_font] else None

@@ -52,8 +52,9 @@ def _printable_char(char: str) -> str:
     code = ord(char)
     if category in ("Cc", "Cs", "Co", "Cn") or (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
         return REPLACEMENT
-    # Spaces other than " " (U+2028, U+00A0 ...) and format characters (ZWJ, soft hyphen) print fine.
-    return " " if category in ("Zl", "Zp") else char
+    # U+2028/U+2029 (line and paragraph separators) are line breaks; other spaces (U+00A0 ...) and format
+    # characters (ZWJ, soft hyphen) print fine.
+    return "\n" if category in ("Zl", "Zp") else char
 
 
 def one_line(text: str) -> str:

@@ -231,3 +231,8 @@ def test_a_given_creation_time_and_a_very_long_footer() -> None:
     slightly_long = build_pdf(letter(["Alianza Americas"], footer="A letter with a long name " * 4), fallback_fonts=())
     (footer,) = [line for line in pdf_lines(slightly_long) if line.text.endswith("Page 1 of 1")]
     assert layout.FOOTER_MIN_SIZE <= footer.size < layout.FOOTER_SIZE and "\u2026" not in footer.text
+
+
+def test_invisible_characters_stay_invisible() -> None:
+    lines = pdf_lines(build_pdf(names_only(["Hawai\u02bbi Immi\u00adgrant Coa\u200blition"]), fallback_fonts=()))
+    assert names_from_lines(lines) == ["Hawaiʻi Immigrant Coa\u200blition"]

@@ -61,6 +61,7 @@ def test_printable_replaces_what_no_format_can_hold_one_for_one() -> None:
         printable("zero\u200dwidth joiner and soft\u00adhyphen stay")
         == "zero\u200dwidth joiner and soft\u00adhyphen stay"
     )
+    assert printable("line\u2028separator") == "line\nseparator"
     assert one_line("  Two\nlines\tand tab ") == "Two lines and tab"
 
 
