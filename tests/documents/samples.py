@@ -9,6 +9,12 @@ from bot.documents.model import LetterDocument, SignatorySection
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "data" / "seed_letter_193.txt"
 CJK_NAMES = ("華人前進會", "민족학교", "華人移民服務中心")
+# Four lines each in a column, two across the page: a letter of these goes in one column.
+LONG_NAMES = [
+    f"Coalition {index} for the Rights of Immigrant Farmworkers, Domestic Workers and Day Laborers of the "
+    "Southwest Border Region"
+    for index in range(30)
+]
 
 BODY = """We, the undersigned organizations, write to urge you to *end the expansion of immigration detention* and to \
 _invest in community-based alternatives_.

@@ -12,8 +12,7 @@ from docx.oxml.ns import qn
 
 from bot.documents.docx import HEADING_STYLE, NAME_STYLE, build_docx
 from bot.documents.model import SignatorySection
-from tests.documents.samples import letter, names_only, seed_names
-from tests.documents.test_pdf import LONG_NAMES
+from tests.documents.samples import LONG_NAMES, letter, names_only, seed_names
 
 
 def read(data: bytes) -> WordDocument:

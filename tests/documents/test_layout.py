@@ -6,8 +6,7 @@ from pathlib import Path
 
 from bot.documents import layout
 from bot.documents.fonts import font_set
-from tests.documents.samples import names_only, seed_names
-from tests.documents.test_pdf import LONG_NAMES
+from tests.documents.samples import LONG_NAMES, names_only, seed_names
 
 ORG_NAMES = Path(__file__).resolve().parents[1] / "data" / "org_names.txt"
 FONTS = font_set(())

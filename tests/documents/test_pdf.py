@@ -14,13 +14,7 @@ from bot.documents import layout
 from bot.documents.model import SignatorySection
 from bot.documents.pdf import build_pdf, unprintable_characters
 from tests.documents.pdftext import Line, names_from_lines, pdf_lines
-from tests.documents.samples import CJK_NAMES, letter, names_only, seed_names
-
-LONG_NAMES = [
-    f"Coalition {index} for the Rights of Immigrant Farmworkers, Domestic Workers and Day Laborers of the "
-    "Southwest Border Region"
-    for index in range(30)
-]
+from tests.documents.samples import CJK_NAMES, LONG_NAMES, letter, names_only, seed_names
 
 
 def test_the_193_names_come_back_once_each_in_order_with_accents(cjk_fonts: tuple[Path, ...]) -> None:
