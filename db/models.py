@@ -153,6 +153,8 @@ class ChannelPost(Base):
     refresh_not_before: Mapped[datetime | None]
     refreshed_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None]
 
     letter: Mapped[Letter] = relationship(back_populates="posts")
 
@@ -198,6 +200,13 @@ class Signatory(Base):
     # receipts follow at a pace Slack accepts: pending -> claimed -> sent | failed | unknown.
     receipt_status: Mapped[str | None] = mapped_column(String(16))
     receipt_claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # A claim that outlives its lease belongs to a process that stopped: another resolves it (bot/delivery).
+    receipt_lease_until: Mapped[datetime | None]
+    receipt_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    receipt_not_before: Mapped[datetime | None]
+    # Where the receipt went, so it can be found again (after a crash) and kept current.
+    receipt_channel: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
+    receipt_ts: Mapped[str | None] = mapped_column(String(32))
 
     contacts: Mapped[list[SignatoryContact]] = relationship(
         back_populates="signatory",
@@ -216,7 +225,12 @@ class Signatory(Base):
 
 
 class SignatoryContact(Base):
-    """A person who signed, or tried to sign, for an organization (the first signer included)."""
+    """A person who signed, or tried to sign, for an organization (the first signer included).
+
+    Being recorded is not being trusted: only the signer and the people ``may_act`` (added by the signer or a
+    coordinator) may edit, withdraw or confirm the organization's sign-on. A second staff member who submits
+    the form is recorded as a contact and can ask to be added.
+    """
 
     __tablename__ = "signatory_contacts"
 
@@ -228,6 +242,8 @@ class SignatoryContact(Base):
     title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     is_signer: Mapped[bool] = mapped_column(Boolean, default=False)
+    may_act: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
     source: Mapped[str] = mapped_column(String(24))
     created_at: Mapped[datetime]
 
@@ -252,6 +268,7 @@ class ReminderRun(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
     planned_count: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     digest_sent_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(String(200))
 
@@ -275,6 +292,8 @@ class ReminderDelivery(Base):
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None]
     channel_id: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
     ts: Mapped[str | None] = mapped_column(String(32))
