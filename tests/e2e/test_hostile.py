@@ -172,7 +172,8 @@ def test_dropped_database_connections_are_retried_not_apologized_for(app: Runnin
         with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as connection:
             while not stop.is_set():
                 rows = connection.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
                     (database,),
                 ).fetchall()
                 terminated.append(len(rows))
