@@ -27,19 +27,20 @@ from slack_sdk import WebClient
 
 CALLBACK_ID = "bare_submit"
 
-# The sign-on form's choices as members read them (bot/messages), copied: the baseline imports nothing of the app.
+# The sign-on form's choices (stored code, label as members read it), copied: the baseline imports nothing of the
+# app.
 ORG_TYPES = (
-    "Community-based organization",
-    "Advocacy or policy organization",
-    "Legal services provider",
-    "Service provider",
-    "Faith-based organization",
-    "Labor union",
-    "Student or youth group",
-    "Academic institution",
-    "Business",
-    "Government or elected office",
-    "Other",
+    ("community", "Community-based organization"),
+    ("advocacy", "Advocacy or policy organization"),
+    ("legal", "Legal services provider"),
+    ("service", "Service provider"),
+    ("faith", "Faith-based organization"),
+    ("labor", "Labor union"),
+    ("student", "Student or youth group"),
+    ("academic", "Academic institution"),
+    ("business", "Business"),
+    ("government", "Government or elected office"),
+    ("other", "Other"),
 )
 
 
@@ -80,7 +81,7 @@ MODAL: dict[str, Any] = {
                 "type": "static_select",
                 "action_id": "org_type",
                 "placeholder": _plain("Choose one"),
-                "options": [{"text": _plain(name), "value": name} for name in ORG_TYPES],
+                "options": [{"text": _plain(label), "value": code} for code, label in ORG_TYPES],
             },
         },
         {

@@ -351,6 +351,38 @@ class ExportSnapshot(Base):
     __table_args__ = (UniqueConstraint("letter_id", "number"),)
 
 
+class ExportRequest(Base):
+    """An export someone asked for (or the final list at a close), delivered by the exports job: claimed with a
+    lease, tried again when Slack fails, and reported to the person when it cannot be delivered."""
+
+    __tablename__ = "export_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"))
+    team_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX))
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX))
+    fmt: Mapped[str] = mapped_column(String(8))
+    changes_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where to say that the export failed when even a DM cannot be sent (a slash command's, valid 30 minutes).
+    response_url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(200))
+    snapshot_number: Mapped[int | None] = mapped_column(Integer)
+    # What an earlier attempt delivered: not repeated, and replaced by the failure when the export gives up.
+    message_channel: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
+    message_ts: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
+    files_shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_export_requests_status", "status", "not_before"),)
+
+
 class AuditEntry(Base):
     """Every change to letters and signatories: who, when, what."""
 

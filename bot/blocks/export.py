@@ -72,6 +72,13 @@ def changes_message(
     return line, blocks
 
 
+def export_failed_message(w: Words, letter_id: int, fmt: str, code: str) -> tuple[str, list[Block]]:
+    """The export could not be delivered (after trying again): say so, with a button to try once more."""
+    text = w.export_failed(letter_id, code)
+    retry = button(w.try_again(), ids.EXPORT_LETTER, ExportButton(letter_id, fmt).dump(), style="primary")
+    return text, [section(text), actions(retry, block_id=f"export_retry_{letter_id}")]
+
+
 def export_picker(w: Words, letters: list[tuple[int, str]], fmt: str) -> list[Block]:
     """Buttons to pick which of several letters (id, title) to export."""
     blocks: list[Block] = [section(w.several_to_export())]

@@ -15,6 +15,7 @@ copies this shape::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
@@ -76,3 +77,11 @@ def record(
 ) -> bool:
     """Record the outcome of claimed work, only where the row is still as ``where`` says; True if it was."""
     return claim_one(db, model, row_id, where=where, values=values)
+
+
+def backoff(
+    attempts: int, *, first: timedelta = timedelta(seconds=30), cap: timedelta = timedelta(minutes=10)
+) -> timedelta:
+    """How long to wait before the next try after ``attempts`` failures: ``first``, doubling, at most ``cap``."""
+    wait: timedelta = first * 2 ** max(0, attempts - 1)
+    return min(cap, wait)

@@ -1,117 +1,208 @@
 """Exports delivered to a coordinator's DM: the signatory block, a .txt of the names and a CSV, numbered.
 
-The export is built from one database snapshot, numbered (so the next one can say what changed), then posted
-and uploaded with files_upload_v2 into the coordinator's DM.
+Every export is a row (``export_requests``) claimed with a lease before anything is sent, so a stopped process's
+export is delivered by another, and Slack's failures are tried again later. The export is built from one
+database snapshot and numbered (so the next one can say what changed); a number is only kept by an export that
+was delivered. The message carries a marker: an attempt that finds it already in the DM does not post it again.
+An export that cannot be delivered is said to the person (by DM, or where they typed the command) with a button
+to try again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
-from bot.blocks.common import escape, section
-from bot.blocks.export import changes_message, export_message
+from bot.blocks.common import Block, escape, section
+from bot.blocks.export import changes_message, export_failed_message, export_message
+from bot.delivery.claim import backoff, claim_one, record
 from bot.messages import Words
 from bot.runtime import Runtime
 from bot.services import export as export_service
-from bot.slack.api import dm_channel, send_dm, slack_error
+from bot.slack.api import send_dm, slack_error
 from bot.slack.channels import channel_names
 from bot.slack.language import words_for
+from bot.slack.sending import Marker, NotSent, classify, open_dm, send_once
 from bot.timeutil import utcnow
-from db.models import Letter
+from db.enums import DeliveryStatus
+from db.models import ExportRequest, Letter
 
 log = logging.getLogger(__name__)
 
+EXPORT_RETRY_FIRST = timedelta(seconds=20)
+EXPORT_RETRY_CAP = timedelta(minutes=5)
 
-def deliver_export(
-    runtime: Runtime,
-    client: WebClient,
-    user_id: str,
-    letter_id: int,
-    fmt: str = "all",
-    *,
-    changes_only: bool = False,
-    final: bool = False,
-) -> bool:
-    """Build the export from one database snapshot and DM it; True when the files were delivered.
+EXPORT_LEASE = timedelta(minutes=3)
+MAX_ATTEMPTS = 5
+EXPORT_EVENT = "signon_export"
+CLAIMED = [ExportRequest.status == DeliveryStatus.CLAIMED]
 
-    ``final``: the list sent to coordinators when the letter closes (headed "Final list").
-    """
-    w = words_for(runtime, user_id)
+
+def deliver_request(runtime: Runtime, client: WebClient, request_id: int) -> None:
+    """Claim one export request and deliver it (or try it again later, or say it failed)."""
+    now = utcnow()
+    due = [
+        ExportRequest.status == DeliveryStatus.PENDING,
+        or_(ExportRequest.not_before.is_(None), ExportRequest.not_before <= now),
+    ]
+    values = {"status": DeliveryStatus.CLAIMED, "claimed_by": runtime.worker_id, "lease_until": now + EXPORT_LEASE}
+    if not claim_one(runtime.db, ExportRequest, request_id, where=due, values=values):
+        return
+    with runtime.db.read() as session:
+        request = session.get(ExportRequest, request_id)
+        assert request is not None
+        session.expunge(request)
+    attempts = request.attempts + 1
+    w = words_for(runtime, request.user_id)
+    try:
+        _deliver(runtime, client, w, request)
+    except NotSent as failure:
+        if failure.transient and attempts < MAX_ATTEMPTS:
+            log.info("export %s: %s; trying again later", request_id, failure.code)
+            wait = backoff(attempts, first=EXPORT_RETRY_FIRST, cap=EXPORT_RETRY_CAP)
+            later = {"attempts": attempts, "not_before": utcnow() + wait, "error": failure.code[:200]}
+            _update(runtime, request_id, status=DeliveryStatus.PENDING, **later)
+            return
+        _give_up(runtime, client, w, request_id, failure.code, attempts)
+        return
+    _update(runtime, request_id, status=DeliveryStatus.SENT, attempts=attempts, finished_at=utcnow(), lease_until=None)
+
+
+def _update(runtime: Runtime, request_id: int, **values: object) -> None:
+    """Record on a request this process still holds."""
+    record(runtime.db, ExportRequest, request_id, where=CLAIMED, values=values)
+
+
+def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportRequest) -> None:
+    channel = open_dm(client, request.user_id)
+    marker = Marker(EXPORT_EVENT, str(request.id))
+    letter_id = request.letter_id
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
-        if letter is None:
-            return False
+        assert letter is not None
         sources = {post.channel_id for post in letter.posts}
     names = channel_names(client, sources)
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
         assert letter is not None
         data = export_service.load_export(session, letter, names)
-        if changes_only:
-            summary = export_service.changes_since_last(session, data)
-            text, blocks = changes_message(w, letter.title, summary, len(data.rows))
-            send_dm(client, user_id, text, blocks)
-            return True
+        summary = export_service.changes_since_last(session, data) if request.changes_only else None
+    if request.changes_only:
+        text, blocks = changes_message(w, data.title, summary, len(data.rows))
+        send_once(client, channel, text, blocks, marker)
+        return
     if not data.rows:
         # Slack refuses empty files; there is nothing to paste yet anyway.
         text = w.nothing_signed_yet(letter_id, escape(data.title))
-        send_dm(client, user_id, text, [section(text)])
-        return False
-    summary = runtime.db.transaction(
-        lambda session: export_service.take_snapshot(session, data, actor=user_id, now=utcnow())
-    )
-    heading = w.final_list_heading() if final else w.signatories_heading()
-    text, blocks = export_message(w, data, summary, heading=heading, show_block=fmt in ("text", "all"))
-    channel = dm_channel(client, user_id)
-    if channel is None:
-        send_dm(client, user_id, text, blocks)
-        return False
+        send_once(client, channel, text, [section(text)], marker)
+        return
+
+    def number_it(session: Session) -> export_service.SnapshotSummary:
+        if request.snapshot_number is not None:  # an earlier attempt's number: taken again, with the list as it is
+            export_service.release_snapshot(session, letter_id, request.snapshot_number)
+        taken = export_service.take_snapshot(session, data, actor=request.user_id, now=utcnow())
+        session.execute(
+            update(ExportRequest).where(ExportRequest.id == request.id).values(snapshot_number=taken.number)
+        )
+        return taken
+
+    numbered = runtime.db.transaction(number_it)
+    heading = w.final_list_heading() if request.final else w.signatories_heading()
+    show_block = request.fmt in ("text", "all")
+    text, blocks = export_message(w, data, numbered, heading=heading, show_block=show_block)
+    if request.message_ts and request.message_channel:
+        _replace(client, request.message_channel, request.message_ts, text, blocks)
+    else:
+        sent = send_once(client, channel, text, blocks, marker)
+        _update(runtime, request.id, message_channel=sent.channel, message_ts=sent.ts)
+    if not request.files_shared:
+        _upload_files(w, client, channel, data, numbered.number, request.fmt)
+        _update(runtime, request.id, files_shared=True)
+
+
+def _replace(client: WebClient, channel: str, ts: str, text: str, blocks: list[Block]) -> None:
+    """Bring an export message an earlier attempt posted up to date (its number or its outcome)."""
     try:
-        client.chat_postMessage(channel=channel, text=text, blocks=blocks, mrkdwn=False, unfurl_links=False)
-    except SlackApiError as error:
-        log.warning("export message failed: %s", slack_error(error))
-    return _upload_files(w, client, user_id, channel, data, summary.number, fmt)
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except (SlackClientError, OSError) as error:
+        raise classify(error) from error
 
 
 def _upload_files(
-    w: Words,
-    client: WebClient,
-    user_id: str,
-    channel: str,
-    data: export_service.ExportData,
-    number: int,
-    fmt: str,
-) -> bool:
+    w: Words, client: WebClient, channel: str, data: export_service.ExportData, number: int, fmt: str
+) -> None:
     stem = f"letter-{data.letter_id}-export-{number}"
     uploads = []
     if fmt in ("text", "all"):
+        content = export_service.text_block(data)
         uploads.append(
-            {
-                "content": export_service.text_block(data),
-                "filename": f"{stem}-signatories.txt",
-                "title": w.txt_title(data.title, number),
-            }
+            {"content": content, "filename": f"{stem}-signatories.txt", "title": w.txt_title(data.title, number)}
         )
     if fmt in ("csv", "all"):
-        uploads.append(
-            {
-                "content": export_service.csv_text(data, w.csv_labels()),
-                "filename": f"{stem}.csv",
-                "title": w.csv_title(data.title, number),
-            }
-        )
+        content = export_service.csv_text(data, w.csv_labels())
+        uploads.append({"content": content, "filename": f"{stem}.csv", "title": w.csv_title(data.title, number)})
+    if not uploads:
+        return
     try:
         client.files_upload_v2(
             file_uploads=uploads, channel=channel, initial_comment=w.files_comment(number, data.letter_id)
         )
-    except (SlackApiError, SlackRequestError, OSError) as error:
+    except (SlackClientError, OSError) as error:
         # The upload URL step is plain HTTP: its failures arrive as urllib errors, not SlackApiError.
         code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
         log.warning("export upload failed: %s", code)
-        text = w.upload_failed(code, data.letter_id)
-        send_dm(client, user_id, text, [section(text)])
-        return False
-    return True
+        raise classify(error) from error
+
+
+def _give_up(runtime: Runtime, client: WebClient, w: Words, request_id: int, code: str, attempts: int) -> None:
+    """The export could not be delivered: give its number back, and say so with a button to try again, in place
+    of the export message if one was posted."""
+    with runtime.db.read() as session:
+        request = session.get(ExportRequest, request_id)
+        assert request is not None
+        session.expunge(request)
+    if request.snapshot_number is not None and not request.files_shared:
+        number = request.snapshot_number
+        runtime.db.transaction(lambda session: export_service.release_snapshot(session, request.letter_id, number))
+    done = {"attempts": attempts, "error": code[:200], "finished_at": utcnow(), "lease_until": None}
+    _update(runtime, request_id, status=DeliveryStatus.FAILED, **done)
+    log.warning("export %s could not be delivered: %s", request_id, code)
+    text, blocks = export_failed_message(w, request.letter_id, request.fmt, code)
+    if request.message_ts and request.message_channel:
+        with contextlib.suppress(NotSent):
+            _replace(client, request.message_channel, request.message_ts, text, blocks)
+            return
+    if send_dm(client, request.user_id, text, blocks) is None and request.response_url:
+        # Not even a DM: say it where they typed the command (its response_url lasts 30 minutes).
+        payload = {"text": text, "blocks": blocks, "response_type": "ephemeral", "mrkdwn": False}
+        with contextlib.suppress(SlackClientError, OSError):
+            WebhookClient(request.response_url).send_dict(payload)
+
+
+def deliver_exports(runtime: Runtime, now: datetime | None = None) -> None:
+    """The exports job: requests left by a stopped process (lease over) and requests due to be tried again."""
+    now = now or utcnow()
+    with runtime.db.read() as session:
+        stale = session.execute(
+            select(ExportRequest.id, ExportRequest.claimed_by, ExportRequest.lease_until).where(*CLAIMED)
+        ).all()
+    for request_id, owner, lease_until in stale:
+        if (lease_until is not None and lease_until < now) or runtime.owner_is_gone(owner):
+            # The message carries a marker, so a retry does not post it twice; the files may come again.
+            record(runtime.db, ExportRequest, request_id, where=CLAIMED, values={"status": DeliveryStatus.PENDING})
+    with runtime.db.read() as session:
+        due = session.execute(
+            select(ExportRequest.id, ExportRequest.team_id).where(
+                ExportRequest.status == DeliveryStatus.PENDING,
+                or_(ExportRequest.not_before.is_(None), ExportRequest.not_before <= now),
+            )
+        ).all()
+    for request_id, team_id in due:
+        deliver_request(runtime, runtime.client(team_id), request_id)

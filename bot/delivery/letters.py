@@ -7,13 +7,16 @@ import logging
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from bot.blocks.reminders import closed_message, reconfirm_message
 from bot.delivery.claim import claim_one
-from bot.delivery.exports import deliver_export
+from bot.delivery.exports import deliver_request
 from bot.delivery.posts import deliver_left_behind
 from bot.runtime import Runtime
+from bot.services.dialect import changed
+from bot.services.export import request_export
 from bot.services.letters.letters import close_letter, text_diff
 from bot.services.letters.queries import letter_coordinators, letter_view, stats
 from bot.slack.api import send_dm
@@ -45,28 +48,44 @@ def announce_closed_letters(runtime: Runtime, now: datetime) -> None:
             )
         )
     for letter_id in pending:
-        claimed = claim_one(
-            runtime.db,
-            Letter,
-            letter_id,
-            where=[Letter.close_announced_at.is_(None), Letter.status == LetterStatus.CLOSED],
-            values={"close_announced_at": now},
-        )
-        if not claimed:
+        announced = runtime.db.transaction(partial(claim_close_announcement, letter_id=letter_id, now=now))
+        if announced is None:
             continue
         with runtime.db.read() as session:
             letter = session.get(Letter, letter_id)
             assert letter is not None
             count = stats(session, letter_id, recent=0).count
-            people = letter_coordinators(session, letter_id)
             title, team_id, closed_at = letter.title, letter.team_id, letter.closed_at or now
             automatic = letter.closed_by is None
         client = runtime.client(team_id)
-        for person in people:
+        for person, request_id in announced:
             w = words_for(runtime, person)
             text, blocks = closed_message(w, title, letter_id, count, closed_at, automatic)
             send_dm(client, person, text, blocks)
-            deliver_export(runtime, client, person, letter_id, "all", final=True)
+            deliver_request(runtime, client, request_id)
+
+
+def claim_close_announcement(session: Session, letter_id: int, now: datetime) -> list[tuple[str, int]] | None:
+    """Win the close announcement and, in the same transaction, ask for each coordinator's final list, so the
+    exports job delivers it even if this process stops; None when another process won it."""
+    won = session.execute(
+        update(Letter)
+        .where(Letter.id == letter_id, Letter.close_announced_at.is_(None), Letter.status == LetterStatus.CLOSED)
+        .values(close_announced_at=now)
+    )
+    if not changed(won):
+        return None
+    letter = session.get(Letter, letter_id)
+    assert letter is not None
+    return [
+        (
+            person,
+            request_export(
+                session, letter_id=letter_id, team_id=letter.team_id, user_id=person, fmt="all", now=now, final=True
+            ),
+        )
+        for person in letter_coordinators(session, letter_id)
+    ]
 
 
 def send_reconfirmations(runtime: Runtime) -> None:

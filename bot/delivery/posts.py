@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import or_, select
 
 from bot.blocks.letters import letter_post
-from bot.delivery.claim import claim_one, record
+from bot.delivery.claim import backoff, claim_one, record
 from bot.runtime import Runtime
 from bot.services.letters.queries import letter_view
 from bot.services.posts import current_state
@@ -47,11 +47,6 @@ CLOSED_REFRESH_WINDOW = timedelta(days=7)
 LEFT_BEHIND_AFTER = timedelta(seconds=30)
 MAX_ATTEMPTS = 6
 POST_EVENT = "signon_post"
-
-
-def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min … capped at 10 min."""
-    return timedelta(seconds=min(600, 30 * 2 ** max(0, attempts - 1)))
 
 
 # Errors meaning the bot must be invited (private channels) before it can post.
@@ -323,7 +318,7 @@ def _refresh_failed(runtime: Runtime, post_id: int, error: SlackApiError, now: d
     if status_code == 429:
         retry_after = int(error.response.headers.get("Retry-After", "5") or 5)
         values["refresh_not_before"] = now + timedelta(seconds=max(1, retry_after))
-    elif code in ("message_not_found", "channel_not_found", "cant_update_message", "is_archived"):
+    elif code in ("message_not_found", "channel_not_found", "cant_update_message", "is_archived", "is_inactive"):
         values["status"] = PostStatus.REMOVED
     else:
         # Slack's 5xx or an unexpected error: try again a little later; the count will catch up.

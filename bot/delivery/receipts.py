@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy import ColumnElement, or_, select, update
 
 from bot.blocks.signon import receipt_message
-from bot.delivery.claim import claim_many, record
+from bot.delivery.claim import backoff, claim_many, record
 from bot.runtime import Runtime
 from bot.services.signing.duplicates import flag_near_duplicates as flag
 from bot.services.signing.queries import receipt_view
@@ -37,11 +37,6 @@ log = logging.getLogger(__name__)
 RECEIPT_LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
 RECEIPT_EVENT = "signon_receipt"
-
-
-def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min … capped at 10 min: about an hour of trying in all."""
-    return timedelta(seconds=min(600, 30 * 2 ** max(0, attempts - 1)))
 
 
 @dataclass(frozen=True)

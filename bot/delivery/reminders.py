@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy import ColumnElement, select
 
 from bot.blocks.reminders import reminder_message
-from bot.delivery.claim import claim_many, claim_one, record
+from bot.delivery.claim import backoff, claim_many, claim_one, record
 from bot.delivery.digests import deliver_run_digests
 from bot.runtime import Runtime
 from bot.services import reminders as rules
@@ -37,16 +37,14 @@ from db.models import Letter, ReminderDelivery, ReminderRun
 
 log = logging.getLogger(__name__)
 
+REMINDER_RETRY_FIRST = timedelta(seconds=15)
+REMINDER_RETRY_CAP = timedelta(minutes=5)
+
 PLANNING_LEASE = timedelta(minutes=5)
 SENDING_LEASE = timedelta(minutes=2)
 SEND_WORKERS = 4
 MAX_ATTEMPTS = 6
 REMINDER_EVENT = "signon_reminder"
-
-
-def backoff(attempts: int) -> timedelta:
-    """15 s, 30 s, 1 min … capped at 5 min."""
-    return timedelta(seconds=min(300, 15 * 2 ** max(0, attempts - 1)))
 
 
 def plan_due_runs(runtime: Runtime, now: datetime) -> None:
@@ -86,7 +84,7 @@ def plan_run(runtime: Runtime, run_id: int, now: datetime) -> int:
     except (SlackClientError, OSError) as error:
         # Never a run with a partial or empty audience: try the whole run again a little later.
         failure = classify(error)
-        delay = backoff(attempts + 1)
+        delay = backoff(attempts + 1, first=REMINDER_RETRY_FIRST, cap=REMINDER_RETRY_CAP)
         log.warning(
             "reminder run %s: Slack did not list the members (%s); trying again in %s", run_id, failure.code, delay
         )
@@ -167,7 +165,11 @@ def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: Ra
     except NotSent as failure:
         if failure.transient and attempts < MAX_ATTEMPTS:
             log.info("reminder %s: %s; trying again later", delivery_id, failure.code)
-            later = {"attempts": attempts, "due_at": utcnow() + backoff(attempts), "claimed_by": None}
+            later = {
+                "attempts": attempts,
+                "due_at": utcnow() + backoff(attempts, first=REMINDER_RETRY_FIRST, cap=REMINDER_RETRY_CAP),
+                "claimed_by": None,
+            }
             _mark(runtime, delivery_id, DeliveryStatus.PENDING, **later)
             return "later"
         _mark(runtime, delivery_id, DeliveryStatus.FAILED, attempts=attempts, detail=failure.code[:200])

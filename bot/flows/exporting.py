@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.blocks.common import escape
 from bot.blocks.export import export_picker
 from bot.flows import words_for
 from bot.flows.commands import CommandRequest
 from bot.flows.coordinating import pick_letter, refusal
 from bot.messages import Task
+from bot.runtime import Runtime
 from bot.services import export as export_service
 from bot.slack.permissions import can_manage, is_coordinator
+from bot.timeutil import utcnow
 
 
 def parse_export_args(rest: str) -> tuple[str, str, bool]:
@@ -43,5 +47,31 @@ def export_command(request: CommandRequest) -> None:
     if not can_manage(runtime, client, user_id, letter.id):
         ack(text=refusal(runtime, user_id, Task.EXPORT, letter_id=letter.id))
         return
+    response_url = request.command.get("response_url")
+    request_id = record_export(runtime, request.team_id, user_id, letter.id, fmt, changes, response_url)
     ack(text=w.preparing_export(letter.id, escape(letter.title)))
-    request.later("deliver_export", user_id=user_id, letter_id=letter.id, fmt=fmt, changes_only=changes)
+    request.later("deliver_export", request_id=request_id)
+
+
+def record_export(
+    runtime: Runtime,
+    team_id: str,
+    user_id: str,
+    letter_id: int,
+    fmt: str,
+    changes_only: bool = False,
+    response_url: str | None = None,
+) -> int:
+    """Commit an export request before the acknowledgement: if this process stops, the exports job delivers it."""
+    return runtime.db.transaction(
+        partial(
+            export_service.request_export,
+            letter_id=letter_id,
+            team_id=team_id,
+            user_id=user_id,
+            fmt=fmt,
+            now=utcnow(),
+            changes_only=changes_only,
+            response_url=response_url if isinstance(response_url, str) else None,
+        )
+    )

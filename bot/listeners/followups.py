@@ -17,7 +17,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.delivery.exports import deliver_export
+from bot.delivery.exports import deliver_request
 from bot.delivery.receipts import send_receipt
 from bot.flows import Later, coordinating, editing, home, letter_form, members, signing
 from bot.runtime import Runtime
@@ -59,7 +59,7 @@ FOLLOW_UPS: dict[str, Callable[[Runtime, WebClient, Respond, dict[str, Any]], ob
     ),
     "post_letter": lambda runtime, client, respond, args: letter_form.post_new_letter(runtime, client, **args),
     "after_letter_edit": lambda runtime, client, respond, args: letter_form.after_letter_edit(runtime, client, **args),
-    "deliver_export": lambda runtime, client, respond, args: deliver_export(runtime, client, **args),
+    "deliver_export": lambda runtime, client, respond, args: deliver_request(runtime, client, **args),
     "send_receipt": lambda runtime, client, respond, args: send_receipt(runtime, client, **args),
     "tell_coordinators_withdrawal": lambda runtime, client, respond, args: editing.notify_coordinators_of_withdrawal(
         runtime, client, **args

@@ -78,12 +78,16 @@ class ExportWords(CommonWords):
             "No organizations have signed #{id} {title} yet, so there is nothing to export.", id=letter_id, title=title
         )
 
-    def upload_failed(self, code: str, letter_id: int) -> str:
+    def export_failed(self, letter_id: int, code: str) -> str:
         return self._(
-            ":warning: I couldn't upload the export files ({code}). Try `/signon export {id}` again in a minute.",
-            code=code,
+            ":warning: I couldn't deliver the export of #{id} (Slack answered `{code}`), so it was not numbered. "
+            "Try again in a few minutes.",
             id=letter_id,
+            code=code,
         )
+
+    def try_again(self) -> str:
+        return self._("Try again")
 
     def files_comment(self, number: int, letter_id: int) -> str:
         return self._("Files for export {number} of #{id}.", number=number, id=letter_id)

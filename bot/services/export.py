@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot import orgnames
 from bot.services import audit
-from db.enums import SignatoryStatus
-from db.models import ExportSnapshot, Letter, Signatory, SignatoryContact
+from db.enums import DeliveryStatus, SignatoryStatus
+from db.models import ExportRequest, ExportSnapshot, Letter, Signatory, SignatoryContact
 
 # OWASP: cells starting with these are read as formulas by spreadsheet software.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
@@ -277,3 +277,42 @@ def changes_since_last(session: Session, data: ExportData) -> SnapshotSummary | 
         return None
     added, removed = compare(session, data, previous)
     return SnapshotSummary(previous.number, len(data.rows), previous.number, added, removed)
+
+
+def request_export(
+    session: Session,
+    *,
+    letter_id: int,
+    team_id: str,
+    user_id: str,
+    fmt: str,
+    now: datetime,
+    changes_only: bool = False,
+    final: bool = False,
+    response_url: str | None = None,
+) -> int:
+    """Ask for an export to be delivered (by the exports job, or at once by the flow that asked); its id."""
+    request = ExportRequest(
+        letter_id=letter_id,
+        team_id=team_id,
+        user_id=user_id,
+        fmt=fmt if fmt in FORMATS else "all",
+        changes_only=changes_only,
+        final=final,
+        response_url=response_url if response_url and len(response_url) <= 500 else None,
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        files_shared=False,
+        created_at=now,
+    )
+    session.add(request)
+    session.flush()
+    return request.id
+
+
+def release_snapshot(session: Session, letter_id: int, number: int) -> None:
+    """An export that could not be delivered gives its number back, so "what changed since export N" only ever
+    counts from an export somebody received."""
+    session.execute(
+        delete(ExportSnapshot).where(ExportSnapshot.letter_id == letter_id, ExportSnapshot.number == number)
+    )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from db.models import Letter, ReminderRun
+from db.models import ChannelPost, Letter, ReminderRun
 from tests.conftest import Coalition, RunningApp
 from tests.e2e.steps import (
     create_letter,
@@ -148,6 +149,25 @@ def test_count_updates_after_sign_ons_coalesced(app: RunningApp, coalition: Coal
     updates = app.fake.calls("chat.update")
     assert 1 <= len(updates) <= 3
     assert "Organization 2" in message_text(app.fake.message(channel, ts) or {})
+
+
+def test_a_post_in_an_archived_channel_is_left_alone(app: RunningApp, coalition: Coalition) -> None:
+    letter_id = create_letter(app, coalition)
+    channel, _ = post_of(app, letter_id, coalition.public)
+    app.fake.archive_channel(channel)
+    sign_on(app, coalition.members[0], letter_id, coalition.public, "After Archive Org", email="a@after.org")
+    # Slack answers is_inactive for a message in an archived channel: the post is marked gone, not retried.
+    app.fake.wait_until(lambda: _post_statuses(app.database_url, letter_id) == ["removed"], timeout=15)
+    tries = len(app.fake.calls("chat.update"))
+    sign_on(app, coalition.members[1], letter_id, coalition.public, "Later Org", email="b@later.org")
+    app.fake.wait_until(lambda: len(signatories(app.database_url, letter_id)) == 2)
+    time.sleep(2)  # several refresh cycles
+    assert len(app.fake.calls("chat.update")) == tries
+
+
+def _post_statuses(database_url: str, letter_id: int) -> list[str]:
+    with db_session(database_url) as session:
+        return list(session.scalars(select(ChannelPost.status).where(ChannelPost.letter_id == letter_id)))
 
 
 def test_edit_substantively_asks_signers_to_reconfirm(app: RunningApp, coalition: Coalition) -> None:

@@ -830,7 +830,7 @@ def test_no_secret_reaches_the_logs(fake: FakeSlack, coalition: Coalition, datab
         sign_on(app, coalition.members[2], letter_id, channel, "Rate Limited Org", email="r@rl.org")
         fake.inject("files.getUploadURLExternal", error="token_revoked")
         app.driver.slash_command(coalition.coordinator, "/signon", f"export {letter_id}", channel_id=channel)
-        fake.wait_until(lambda: "couldn't upload" in said_to(fake, coalition.coordinator), timeout=10)
+        fake.wait_until(lambda: "couldn't deliver the export" in said_to(fake, coalition.coordinator), timeout=10)
         fake.inject("views.publish", status=500)
         app.driver.app_home_opened(coalition.members[3])
         fake.inject("conversations.info", reset_connection=True)

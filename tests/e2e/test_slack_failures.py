@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from db.models import ChannelPost, ReminderRun, Signatory
+from db.models import ChannelPost, ExportRequest, ReminderRun, Signatory
 from tests.conftest import Coalition, RunningApp
 from tests.e2e.steps import (
     create_letter,
@@ -158,3 +158,87 @@ def test_sign_ons_are_acknowledged_while_slack_fails(app: RunningApp, coalition:
     response = app.driver.submit_view(member, values=signon_values("Acknowledged Anyway Org"))
     assert response.ok and not response.errors and response.elapsed < 3
     assert [s.org_name for s in signatories(app.database_url, letter_id)] == ["Acknowledged Anyway Org"]
+
+
+def _export_requests(database_url: str) -> list[ExportRequest]:
+    with db_session(database_url) as session:
+        requests = list(session.query(ExportRequest).order_by(ExportRequest.id))
+        session.expunge_all()
+        return requests
+
+
+def _time_passes_for_exports(database_url: str) -> None:
+    with db_session(database_url) as session:
+        session.execute(update(ExportRequest).values(not_before=datetime.now(UTC) - timedelta(seconds=1)))
+        session.commit()
+
+
+def _letter_with_one_signer(app: RunningApp, coalition: Coalition) -> int:
+    letter_id = create_letter(app, coalition)
+    sign_on(app, coalition.members[0], letter_id, coalition.public, "First Org", email="a@first.org")
+    wait_for_receipts(app, letter_id)
+    return letter_id
+
+
+def test_an_export_slack_will_not_take_is_tried_again_then_said_with_a_button(
+    app: RunningApp, coalition: Coalition
+) -> None:
+    letter_id = _letter_with_one_signer(app, coalition)
+    app.fake.inject("files.completeUploadExternal", status=500, times=1000)
+    response = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"export {letter_id} csv", channel_id=coalition.public
+    )
+    assert response.ok
+    # Committed before the acknowledgement, then tried again after each failure, five tries in all.
+    assert len(_export_requests(app.database_url)) == 1
+    for attempt in range(1, 5):
+        app.fake.wait_until(lambda a=attempt: _export_requests(app.database_url)[0].attempts >= a, timeout=20)
+        _time_passes_for_exports(app.database_url)
+    [failed] = app.fake.wait_until(
+        lambda: [r for r in _export_requests(app.database_url) if r.status == "failed"] or None, timeout=20
+    )
+    assert failed.attempts == 5 and failed.error == "internal_error"
+    # The export message that went out on the first try now says it failed, with a button; it was posted once.
+    dms = [m for m in app.fake.dm_messages(coalition.coordinator) if m.get("ts") == failed.message_ts]
+    assert len(dms) == 1
+    shown = message_text(dms[0])
+    assert "couldn't deliver the export" in shown and "Export 1" not in shown
+    buttons = [e for b in dms[0]["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [e["action_id"] for e in buttons] == ["export_letter"]
+    assert not [f for f in app.fake.files() if f.get("completed")]
+    app.fake.clear_faults()
+    app.driver.click(coalition.coordinator, "export_letter", message=(dms[0]["channel"], dms[0]["ts"]))
+    # Its number was given back: the export that arrives is number 1.
+    files = app.fake.wait_until(lambda: [f for f in app.fake.files() if f.get("completed")] or None, timeout=20)
+    assert [f["filename"] for f in files] == [f"letter-{letter_id}-export-1.csv"]
+
+
+def test_an_export_whose_process_was_killed_is_delivered_once_after_the_restart(
+    app: RunningApp, coalition: Coalition
+) -> None:
+    letter_id = _letter_with_one_signer(app, coalition)
+    # Slack is slow to answer; the process is killed while it holds the export.
+    app.fake.inject("conversations.open", delay=10, times=1)
+    response = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"export {letter_id}", channel_id=coalition.public
+    )
+    assert response.ok
+    app.fake.wait_until(lambda: [r.status for r in _export_requests(app.database_url)] == ["claimed"])
+    app.process.kill()
+    app.fake.clear_faults()
+    app.fake.violations.clear()  # calls refused while the process was dead are expected
+    app.process.start()
+    with db_session(app.database_url) as session:  # the lease runs out
+        session.execute(update(ExportRequest).values(lease_until=datetime.now(UTC) - timedelta(seconds=1)))
+        session.commit()
+    files = app.fake.wait_until(
+        lambda: [f for f in app.fake.files() if f.get("completed")] if len(app.fake.files()) >= 2 else None,
+        timeout=30,
+    )
+    assert sorted(f["filename"] for f in files) == [
+        f"letter-{letter_id}-export-1-signatories.txt",
+        f"letter-{letter_id}-export-1.csv",
+    ]
+    app.fake.wait_until(lambda: [r.status for r in _export_requests(app.database_url)] == ["sent"])
+    exports = [m for m in app.fake.dm_messages(coalition.coordinator) if "Export 1" in message_text(m)]
+    assert len(exports) == 1

@@ -24,7 +24,7 @@ def register(app: App) -> None:
     app.action(ids.EDIT_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.edit_letter])
     app.action(ids.CLOSE_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.close_letter])
     app.action(ids.REOPEN_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.reopen_letter])
-    app.action(ids.EXPORT_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.export_letter])
+    app.action(ids.EXPORT_LETTER, middleware=COORDINATOR)(ack=letters.record_export, lazy=[letters.export_letter])
     app.action(ids.REVIEW_MERGE, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.review_merge])
     app.action(ids.REVIEW_DISMISS, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.review_dismiss])
     app.action(ids.REMOVE_SIGNATORY, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.remove_signatory])

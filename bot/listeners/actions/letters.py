@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.contracts import ExportButton, MergeButton, SignatoryButton
-from bot.delivery.exports import deliver_export
-from bot.flows import coordinating, home, letter_form, words_for
+from bot.delivery.exports import deliver_request
+from bot.flows import coordinating, exporting, home, letter_form, words_for
 from bot.flows.replies import reply
 from bot.listeners.middleware import action_value
+
+EXPORT_REQUEST = "signon_export_request"
 
 
 def _refresh_home(context: BoltContext, client: WebClient, user_id: str) -> None:
@@ -47,11 +49,20 @@ def reopen_letter(body: dict[str, Any], client: WebClient, context: BoltContext,
     _refresh_home(context, client, user_id)
 
 
+def record_export(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """The export button's ack function: the request is committed before Slack hears back."""
+    button = ExportButton.load(action_value(body))
+    fmt = button.fmt if button else "all"
+    context[EXPORT_REQUEST] = exporting.record_export(
+        context["runtime"], context.team_id or "", body["user"]["id"], context["letter_id"], fmt
+    )
+    ack()
+
+
 def export_letter(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
     runtime, user_id, letter_id = context["runtime"], body["user"]["id"], context["letter_id"]
-    button = ExportButton.load(action_value(body))
     reply(respond, body, client, words_for(runtime, user_id).preparing_export(letter_id), quoting=False)
-    deliver_export(runtime, client, user_id, letter_id, button.fmt if button else "all")
+    deliver_request(runtime, client, context[EXPORT_REQUEST])
 
 
 def review_merge(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
