@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from db.enums import CoordinatorRole, DeliveryStatus, LetterStatus, RunStatus, SignatoryStatus
+from db.enums import CoordinatorRole, DeliveryStatus, Language, LetterStatus, RunStatus, SignatoryStatus
 from db.types import UTCDateTime
 
 # Named constraints let Alembic's batch mode alter them on SQLite later.
@@ -46,6 +46,7 @@ NOTE_MAX = 1000
 LETTER_TITLE_MAX = 150
 LETTER_TEXT_MAX = 20000
 SLACK_ID_MAX = 32
+LANGUAGE_MAX = 8
 
 
 class Base(DeclarativeBase):
@@ -60,6 +61,8 @@ class Letter(Base):
     team_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX), index=True)
     enterprise_id: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
     title: Mapped[str] = mapped_column(String(LETTER_TITLE_MAX))
+    # The main language: the title above, the channel posts, and the versions in it (see LetterTranslation).
+    language: Mapped[str] = mapped_column(String(LANGUAGE_MAX), default=Language.EN, server_default=Language.EN)
     status: Mapped[str] = mapped_column(String(16), default=LetterStatus.OPEN)
     deadline_at: Mapped[datetime]
     # Comma-separated offsets like "72h,24h,2h" (see bot.settings.parse_durations).
@@ -83,6 +86,9 @@ class Letter(Base):
         back_populates="letter", order_by="LeadOrganization.position", cascade="all, delete-orphan"
     )
     posts: Mapped[list[ChannelPost]] = relationship(back_populates="letter", cascade="all, delete-orphan")
+    translations: Mapped[list[LetterTranslation]] = relationship(
+        order_by="LetterTranslation.language", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (Index("ix_letters_status_deadline", "status", "deadline_at"),)
 
@@ -92,7 +98,9 @@ class LetterVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"))
+    # One numbering per letter across its languages: a version is the letter after one text change.
     number: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(LANGUAGE_MAX), default=Language.EN, server_default=Language.EN)
     text: Mapped[str] = mapped_column(Text)
     substantive: Mapped[bool] = mapped_column(Boolean, default=False)
     change_note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
@@ -102,6 +110,19 @@ class LetterVersion(Base):
     letter: Mapped[Letter] = relationship(back_populates="versions")
 
     __table_args__ = (UniqueConstraint("letter_id", "number"),)
+
+
+class LetterTranslation(Base):
+    """The letter's text in another language than its main one: its own title here, its own versions in
+    letter_versions (by language). One list of signatories and one count for all of them."""
+
+    __tablename__ = "letter_translations"
+
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(LANGUAGE_MAX), primary_key=True)
+    title: Mapped[str] = mapped_column(String(LETTER_TITLE_MAX))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class LetterCoordinator(Base):
@@ -309,11 +330,23 @@ class SlackUser(Base):
     title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     tz: Mapped[str | None] = mapped_column(String(64))
+    # Slack's locale ("es-ES", "en-US"): the language signon speaks to the person unless they chose one.
+    locale: Mapped[str | None] = mapped_column(String(16))
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_stranger: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[datetime]
+
+
+class LanguagePreference(Base):
+    """The language a person chose (`/signon language`, App Home); without a row, their Slack locale decides."""
+
+    __tablename__ = "language_preferences"
+
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX), primary_key=True)
+    language: Mapped[str] = mapped_column(String(LANGUAGE_MAX))
+    updated_at: Mapped[datetime]
 
 
 class ExportSnapshot(Base):
