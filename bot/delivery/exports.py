@@ -7,15 +7,17 @@ and uploaded with files_upload_v2 into the coordinator's DM.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.blocks.common import escape, section
 from bot.blocks.export import changes_message, export_message
-from bot.messages import Words
+from bot.messages import Words, words
 from bot.runtime import Runtime
 from bot.services import export as export_service
+from bot.services.letters.translations import titles
 from bot.slack.api import dm_channel, send_dm, slack_error
 from bot.slack.channels import channel_names
 from bot.slack.language import words_for
@@ -34,12 +36,15 @@ def deliver_export(
     *,
     changes_only: bool = False,
     final: bool = False,
+    language: str | None = None,
 ) -> bool:
     """Build the export from one database snapshot and DM it; True when the files were delivered.
 
-    ``final``: the list sent to coordinators when the letter closes (headed "Final list").
+    ``final``: the list sent to coordinators when the letter closes (headed "Final list"). ``language``: of the
+    export's words (headings, the CSV's header and organization types, the title when the letter has a text in
+    it); the coordinator's own by default. The organizations' names are never translated.
     """
-    w = words_for(runtime, user_id)
+    w = words(language) if language else words_for(runtime, user_id)
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
         if letter is None:
@@ -50,6 +55,7 @@ def deliver_export(
         letter = session.get(Letter, letter_id)
         assert letter is not None
         data = export_service.load_export(session, letter, names)
+        data = replace(data, title=titles(letter).get(w.language, data.title))
         if changes_only:
             summary = export_service.changes_since_last(session, data)
             text, blocks = changes_message(w, letter.title, summary, len(data.rows))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackRequestError
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.signon import receipt_message
 from bot.delivery.claim import claim_many, record
 from bot.runtime import Runtime
+from bot.services.letters.queries import titles_in
 from bot.services.signing.duplicates import flag_near_duplicates as flag
 from bot.services.signing.queries import receipt_view
 from bot.slack.api import send_dm
@@ -180,6 +181,9 @@ def send_receipt(
         return False
     recipient = user_id or receipt.recipient_id
     w = words_for(runtime, recipient)
+    with runtime.db.read() as session:
+        translated = titles_in(session, [receipt.letter_id], w.language).get(receipt.letter_id)
+    receipt = replace(receipt, letter_title=translated or receipt.letter_title)
     text, blocks = receipt_message(w, receipt, heading=w.receipt_updated() if updated else w.receipt_you_signed())
     return send_dm(client, recipient, text, blocks, fallback_channel=receipt.fallback_channel_id) is not None
 

@@ -10,25 +10,29 @@ from bot.flows.coordinating import pick_letter, refusal
 from bot.messages import Task
 from bot.services import export as export_service
 from bot.slack.permissions import can_manage, is_coordinator
+from db.enums import Language
 
 
-def parse_export_args(rest: str) -> tuple[str, str, bool]:
-    """(letter reference, format, changes-only) from the text after ``export``."""
+def parse_export_args(rest: str) -> tuple[str, str, bool, Language | None]:
+    """(letter reference, format, changes-only, language of the export's words) from the text after ``export``:
+    ``12 csv es``, ``changes``, ``en``… in any order after the letter."""
     words = rest.split()
-    fmt, changes = "all", False
-    while words and words[-1].lower() in (*export_service.FORMATS, "changes", "diff"):
+    fmt, changes, language = "all", False, None
+    while words and words[-1].lower() in (*export_service.FORMATS, "changes", "diff", *tuple(Language)):
         last = words.pop().lower()
         if last in ("changes", "diff"):
             changes = True
+        elif last in tuple(Language):
+            language = Language(last)
         else:
             fmt = last
-    return " ".join(words), fmt, changes
+    return " ".join(words), fmt, changes, language
 
 
 def export_command(request: CommandRequest) -> None:
     runtime, ack, client, user_id = request.runtime, request.ack, request.client, request.user_id
     w = words_for(runtime, user_id)
-    reference, fmt, changes = parse_export_args(request.rest)
+    reference, fmt, changes, language = parse_export_args(request.rest)
     found = pick_letter(runtime, request.team_id, user_id, request.channel_id, reference, newest_in_channel=True)
     if len(found) != 1 and not is_coordinator(runtime, client, user_id):
         ack(text=refusal(runtime, user_id, Task.EXPORT))
@@ -44,4 +48,6 @@ def export_command(request: CommandRequest) -> None:
         ack(text=refusal(runtime, user_id, Task.EXPORT, letter_id=letter.id))
         return
     ack(text=w.preparing_export(letter.id, escape(letter.title)))
-    request.later("deliver_export", user_id=user_id, letter_id=letter.id, fmt=fmt, changes_only=changes)
+    request.later(
+        "deliver_export", user_id=user_id, letter_id=letter.id, fmt=fmt, changes_only=changes, language=language
+    )

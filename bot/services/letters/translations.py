@@ -45,6 +45,16 @@ def text_at(letter: Letter, language: str, version: int | None = None) -> Letter
     return found
 
 
+def changed_texts(letter: Letter, since: int, until: int) -> list[TextChange]:
+    """The texts (main language first) that differ between two versions of the letter."""
+    changes = []
+    for language in (letter.language, *(t.language for t in letter.translations if t.language != letter.language)):
+        old, new = text_at(letter, language, since), text_at(letter, language, until)
+        if new is not None and (old is None or old.text != new.text):
+            changes.append(TextChange(language, new.number, old.text if old else None, new.text))
+    return changes
+
+
 def titles(letter: Letter) -> dict[str, str]:
     """The letter's title in each language it has a text in, its main language first."""
     result = {letter.language: letter.title}
