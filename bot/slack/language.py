@@ -7,7 +7,9 @@ letter's main language.
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import threading
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -21,8 +23,10 @@ from bot.slack.profiles import get_profile
 
 log = logging.getLogger(__name__)
 
-# A first request waits at most this long for Slack to say the person's language (then English, this once).
-FIRST_LOOKUP_TIMEOUT_SECONDS = 2
+# A person's first request waits at most this long for their language (then it is answered in English, and the
+# lookup finishes in the background for next time): the acknowledgement must reach Slack within 3 s.
+FIRST_LOOKUP_WAIT_SECONDS = 1.0
+FIRST_LOOKUP_TIMEOUT_SECONDS = 5
 
 
 def person_language(runtime: Runtime, user_id: str | None) -> PersonLanguage:
@@ -46,15 +50,24 @@ def channel_words(runtime: Runtime, letter_id: int | None = None) -> Words:
 
 def learn_language(runtime: Runtime, client: WebClient, user_id: str) -> None:
     """Ask Slack for the profile (and so the language) of someone signon has never seen, so that even their
-    first answer is in their language. Quick and quiet: on a slow or failed call the person reads English
-    this time, and the next request asks again."""
+    first answer is in their language. Waits at most FIRST_LOOKUP_WAIT_SECONDS: a slow Slack, or a database
+    busy with a write, must not make the acknowledgement late; the lookup then completes in the background."""
     with runtime.db.read() as session:
         if cached_profiles(session, [user_id]):
             return
     quick = WebClient(
         token=client.token, base_url=client.base_url, timeout=FIRST_LOOKUP_TIMEOUT_SECONDS, retry_handlers=[]
     )
+    context = contextvars.copy_context()  # the request id follows the lookup into its log lines
+    lookup = threading.Thread(
+        target=context.run, args=(_look_up, runtime, quick, user_id), name="learn-language", daemon=True
+    )
+    lookup.start()
+    lookup.join(FIRST_LOOKUP_WAIT_SECONDS)
+
+
+def _look_up(runtime: Runtime, client: WebClient, user_id: str) -> None:
     try:
-        get_profile(runtime.db, quick, user_id)
+        get_profile(runtime.db, client, user_id)
     except (SlackApiError, SlackRequestError, OSError) as error:
         log.info("could not learn the language of %s: %s", user_id, type(error).__name__)
