@@ -16,6 +16,7 @@ from db.enums import Language, Source
 
 __all__ = [
     "EXPORT_FORMATS",
+    "DelegateButton",
     "ExportButton",
     "LetterButton",
     "LetterFormContext",
@@ -253,6 +254,23 @@ class MergeButton:
         if source_id is None or target_id is None:
             return None
         return MergeButton(source_id, target_id)
+
+
+@dataclass(frozen=True)
+class DelegateButton:
+    """``"34:U012AB3CD"``: let a person act for sign-on 34 too."""
+
+    signatory_id: int
+    user_id: str
+
+    def dump(self) -> str:
+        return f"{self.signatory_id}:{self.user_id}"
+
+    @staticmethod
+    def load(value: object) -> DelegateButton | None:
+        parsed = _id_and_tail(value)
+        user_id = slack_id(parsed[1]) if parsed else None
+        return DelegateButton(parsed[0], user_id) if parsed and user_id else None
 
 
 @dataclass(frozen=True)

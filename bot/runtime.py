@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.services.signing.duplicates import OrgNameCache
 from bot.settings import Settings
+from bot.slack.retries import retry_handlers
 from db.engine import Database
-
-SLACK_TIMEOUT_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -53,17 +51,13 @@ class SingleWorkspaceTokens:
 
 
 def make_client(settings: Settings, token: str | None, *, rate_limit_retries: int = 2) -> WebClient:
-    """A WebClient that only ever retries 429s.
-
-    slack_sdk's default ConnectionErrorRetryHandler resends a request whose response was lost, which
-    would post a message twice when Slack had already accepted it; a 429 was never processed, so
-    retrying it after Retry-After is safe.
-    """
+    """A WebClient that retries what is safe to retry (bot/slack/retries.py): 429s, and 5xx answers, timeouts
+    and resets of calls that only read or set state. Calls that create something are the caller's to retry."""
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=SLACK_TIMEOUT_SECONDS,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)] if rate_limit_retries else [],
+        timeout=settings.slack_timeout,
+        retry_handlers=retry_handlers(rate_limit_retries=rate_limit_retries),
     )
 
 

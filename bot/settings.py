@@ -64,6 +64,7 @@ class Settings:
     poll_seconds: float
     digest_interval: timedelta
     receipt_rate: float = 10.0
+    slack_timeout: int = 10
     log_json: bool = False
     health_port: int | None = None
     oauth: OAuthConfig | None = None
@@ -265,6 +266,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
         )
 
     poll_seconds = _float_setting(get, "SIGNON_POLL_SECONDS", 2.0, 0.1, 60, "Use a number of seconds from 0.1 to 60.")
+    slack_timeout = _int_setting(get, "SLACK_HTTP_TIMEOUT", 10, 1, 60)
 
     return Settings(
         bot_token=bot_token,
@@ -283,6 +285,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
         poll_seconds=poll_seconds,
         digest_interval=digest_interval,
         receipt_rate=receipt_rate,
+        slack_timeout=slack_timeout,
         log_json=log_format == "json",
         health_port=_int_setting(get, "HEALTH_PORT", 0, 0, 65535) or None,
         oauth=oauth,

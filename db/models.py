@@ -86,9 +86,7 @@ class Letter(Base):
         back_populates="letter", order_by="LeadOrganization.position", cascade="all, delete-orphan"
     )
     posts: Mapped[list[ChannelPost]] = relationship(back_populates="letter", cascade="all, delete-orphan")
-    translations: Mapped[list[LetterTranslation]] = relationship(
-        order_by="LetterTranslation.language", cascade="all, delete-orphan"
-    )
+    translations: Mapped[list[LetterTranslation]] = relationship(cascade="all, delete-orphan")
 
     __table_args__ = (Index("ix_letters_status_deadline", "status", "deadline_at"),)
 
@@ -98,8 +96,7 @@ class LetterVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"))
-    # One numbering per letter across its languages: a version is the letter after one text change.
-    number: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)  # one numbering across the letter's languages
     language: Mapped[str] = mapped_column(String(LANGUAGE_MAX), default=Language.EN, server_default=Language.EN)
     text: Mapped[str] = mapped_column(Text)
     substantive: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -113,8 +110,7 @@ class LetterVersion(Base):
 
 
 class LetterTranslation(Base):
-    """The letter's text in another language than its main one: its own title here, its own versions in
-    letter_versions (by language). One list of signatories and one count for all of them."""
+    """The letter in another language: its own title here, its own versions in letter_versions; one list."""
 
     __tablename__ = "letter_translations"
 
@@ -174,6 +170,8 @@ class ChannelPost(Base):
     refresh_not_before: Mapped[datetime | None]
     refreshed_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None]
 
     letter: Mapped[Letter] = relationship(back_populates="posts")
 
@@ -219,6 +217,13 @@ class Signatory(Base):
     # receipts follow at a pace Slack accepts: pending -> claimed -> sent | failed | unknown.
     receipt_status: Mapped[str | None] = mapped_column(String(16))
     receipt_claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # A claim that outlives its lease belongs to a process that stopped: another resolves it (bot/delivery).
+    receipt_lease_until: Mapped[datetime | None]
+    receipt_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    receipt_not_before: Mapped[datetime | None]
+    # Where the receipt went, so it can be found again (after a crash) and kept current.
+    receipt_channel: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
+    receipt_ts: Mapped[str | None] = mapped_column(String(32))
 
     contacts: Mapped[list[SignatoryContact]] = relationship(
         back_populates="signatory",
@@ -237,7 +242,12 @@ class Signatory(Base):
 
 
 class SignatoryContact(Base):
-    """A person who signed, or tried to sign, for an organization (the first signer included)."""
+    """A person who signed, or tried to sign, for an organization (the first signer included).
+
+    Being recorded is not being trusted: only the signer and the people ``may_act`` (added by the signer or a
+    coordinator) may edit, withdraw or confirm the organization's sign-on. A second staff member who submits
+    the form is recorded as a contact and can ask to be added.
+    """
 
     __tablename__ = "signatory_contacts"
 
@@ -249,6 +259,8 @@ class SignatoryContact(Base):
     title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     is_signer: Mapped[bool] = mapped_column(Boolean, default=False)
+    may_act: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
     source: Mapped[str] = mapped_column(String(24))
     created_at: Mapped[datetime]
 
@@ -273,6 +285,7 @@ class ReminderRun(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
     planned_count: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     digest_sent_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(String(200))
 
@@ -296,6 +309,8 @@ class ReminderDelivery(Base):
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None]
     channel_id: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
     ts: Mapped[str | None] = mapped_column(String(32))
@@ -330,8 +345,7 @@ class SlackUser(Base):
     title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     tz: Mapped[str | None] = mapped_column(String(64))
-    # Slack's locale ("es-ES", "en-US"): the language signon speaks to the person unless they chose one.
-    locale: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str | None] = mapped_column(String(16))  # Slack's ("es-ES"): the language they read
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -60,6 +60,15 @@ def notice(text: str) -> dict[str, Any]:
     }
 
 
+def quoted(text: str, name: str) -> dict[str, Any]:
+    """``text`` and ``blocks`` of a message in our own mrkdwn (mentions work) that quotes a typed ``name`` below
+    it as plain text."""
+    return {
+        "text": escape(f"{text} {name}"),
+        "blocks": [section(text), {"type": "section", "text": plain(truncate(name, SECTION_TEXT_MAX), emoji=False)}],
+    }
+
+
 def plain_section(text: str, *, block_id: str | None = None) -> Block:
     block: Block = {"type": "section", "text": plain(truncate(text, SECTION_TEXT_MAX), emoji=False)}
     if block_id:

@@ -24,7 +24,15 @@ from bot.blocks.common import (
     truncate,
 )
 from bot.blocks.forms import text_input, titled_input
-from bot.contracts import LetterButton, MergeButton, PickerContext, SignatoryButton, SignOnContext, WithdrawContext
+from bot.contracts import (
+    DelegateButton,
+    LetterButton,
+    MergeButton,
+    PickerContext,
+    SignatoryButton,
+    SignOnContext,
+    WithdrawContext,
+)
 from bot.messages import Words
 from bot.services.letters.queries import LetterView
 from bot.services.signing.form import ORG_TYPES
@@ -196,10 +204,19 @@ def signed_modal(w: Words, org_name: str, letter_title: str, *, resigned: bool) 
 
 
 def already_signed_modal(
-    w: Words, org_name: str, signed_by: str, signed_at: datetime, letter_title: str, *, by_you: bool
+    w: Words,
+    org_name: str,
+    signed_by: str,
+    signed_at: datetime,
+    letter_title: str,
+    *,
+    by_you: bool,
+    signatory_id: int,
+    may_act: bool,
 ) -> dict[str, Any]:
+    """``by_you``: the person signed it themselves; ``may_act``: they may edit or withdraw it (signer, or added)."""
     title = escape(letter_title)
-    if by_you:
+    if by_you or may_act:
         lead = w.already_signed_by_you()
         details = context(w.already_signed_by_you_details(title))
     else:
@@ -211,7 +228,23 @@ def already_signed_modal(
             w.org_already_signed_when(w.short_date(signed_at)),
         )
     blocks = [section(lead), plain_section(org_name), details]
+    if not (by_you or may_act):
+        ask = button(w.ask_to_be_added(), ids.ASK_TO_ACT, SignatoryButton(signatory_id).dump())
+        blocks.append(actions(ask, block_id=f"ask_{signatory_id}"))
     return modal(w.already_signed_title(), blocks, callback_id=ids.INFO_MODAL, close=w.done())
+
+
+def request_to_act_message(
+    w: Words, user_id: str, org_name: str, letter_title: str, signatory_id: int
+) -> tuple[str, list[Block]]:
+    """To the signer (and the letter's coordinators): a contact asks to be able to act for the organization."""
+    text = w.request_to_act(f"<@{user_id}>", escape(letter_title))
+    confirm = confirm_dialog(w.let_act_confirm_title(), w.let_act_confirm_text(org_name), w.let_them_act(), w.cancel())
+    grant = button(
+        w.let_them_act(), ids.LET_ACT, DelegateButton(signatory_id, user_id).dump(), style="primary", confirm=confirm
+    )
+    blocks = [section(text), plain_section(org_name), actions(grant, block_id=f"let_{signatory_id}_{user_id}")]
+    return escape(text), blocks
 
 
 def receipt_message(w: Words, receipt: ReceiptView, *, heading: str) -> tuple[str, list[Block]]:

@@ -76,7 +76,7 @@ def deliver_export(
         send_dm(client, user_id, text, blocks)
         return False
     try:
-        client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
+        client.chat_postMessage(channel=channel, text=text, blocks=blocks, mrkdwn=False, unfurl_links=False)
     except SlackApiError as error:
         log.warning("export message failed: %s", slack_error(error))
     return _upload_files(w, client, user_id, channel, data, summary.number, fmt)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import or_, select
 
 from bot.blocks.letters import letter_post
@@ -28,6 +28,7 @@ from bot.services.letters.queries import letter_view
 from bot.services.posts import current_state
 from bot.slack.api import slack_error
 from bot.slack.language import channel_words
+from bot.slack.sending import Marker, NotSent, Sent, classify, find_sent, send_once
 from bot.timeutil import utcnow
 from db.enums import LetterStatus, PostStatus
 from db.models import ChannelPost, Letter
@@ -44,6 +45,15 @@ UPDATES_PER_MINUTE_BUDGET = 40
 CLOSED_REFRESH_WINDOW = timedelta(days=7)
 # Posts still pending this long after their letter was saved were left behind by a process that stopped.
 LEFT_BEHIND_AFTER = timedelta(seconds=30)
+MAX_ATTEMPTS = 6
+POST_EVENT = "signon_post"
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … capped at 10 min."""
+    return timedelta(seconds=min(600, 30 * 2 ** max(0, attempts - 1)))
+
+
 # Errors meaning the bot must be invited (private channels) before it can post.
 _NEEDS_INVITE = ("not_in_channel", "channel_not_found", "method_not_supported_for_channel_type")
 
@@ -54,6 +64,8 @@ class PostReport:
     joined: list[str] = field(default_factory=list)
     needs_invite: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # Slack failed for now; the letters job tries again (channel, error).
+    retrying: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _finish_post(
@@ -80,17 +92,22 @@ def deliver_pending_posts(
     team_id: str | None = None,
     created_before: datetime | None = None,
 ) -> PostReport:
-    """Post every pending (letter, channel) message this process manages to claim.
+    """Post every due pending (letter, channel) message this process manages to claim.
 
     The flow that created the posts delivers them at once and reports to the coordinator; the background job
-    passes ``created_before`` so it only picks up posts that flow left behind (its process died).
+    passes ``created_before`` so it only picks up posts that flow left behind (its process died) and posts
+    waiting to be tried again.
     """
     report = PostReport()
+    now = utcnow()
     with runtime.db.read() as session:
         query = (
-            select(ChannelPost.id, ChannelPost.letter_id, ChannelPost.channel_id)
+            select(ChannelPost.id, ChannelPost.letter_id, ChannelPost.channel_id, ChannelPost.attempts)
             .join(Letter, Letter.id == ChannelPost.letter_id)
-            .where(ChannelPost.status == PostStatus.PENDING)
+            .where(
+                ChannelPost.status == PostStatus.PENDING,
+                or_(ChannelPost.not_before.is_(None), ChannelPost.not_before <= now),
+            )
         )
         if letter_id is not None:
             query = query.where(ChannelPost.letter_id == letter_id)
@@ -99,7 +116,7 @@ def deliver_pending_posts(
         if created_before is not None:
             query = query.where(ChannelPost.created_at < created_before)
         pending = list(session.execute(query.order_by(ChannelPost.id)))
-    for post_id, post_letter_id, channel_id in pending:
+    for post_id, post_letter_id, channel_id, attempts in pending:
         claimed = claim_one(
             runtime.db,
             ChannelPost,
@@ -107,60 +124,115 @@ def deliver_pending_posts(
             where=[ChannelPost.status == PostStatus.PENDING],
             values={"status": PostStatus.POSTING, "lease_until": utcnow() + POSTING_LEASE},
         )
-        if not claimed:
-            continue
-        with runtime.db.read() as session:
-            letter = session.get(Letter, post_letter_id)
-            if letter is None:
-                continue
-            view = letter_view(session, letter)
-            state = current_state(session, letter)
-        text, blocks = letter_post(channel_words(runtime, post_letter_id), view)
-        try:
-            ts = _post_or_join(client, channel_id, text, blocks, report)
-        except SlackApiError as error:
-            code = slack_error(error)
-            if code in _NEEDS_INVITE:
-                report.needs_invite.append(channel_id)
-                _finish_post(runtime, post_id, status=PostStatus.NEEDS_INVITE, error=code)
-            else:
-                report.failed.append((channel_id, code))
-                _finish_post(runtime, post_id, status=PostStatus.FAILED, error=code)
-            continue
-        report.posted.append(channel_id)
-        _finish_post(runtime, post_id, status=PostStatus.POSTED, ts=ts, rendered_state=state)
+        if claimed:
+            _post(runtime, client, report, post_id, post_letter_id, channel_id, attempts + 1)
     return report
 
 
-def _post_or_join(
-    client: WebClient, channel_id: str, text: str, blocks: list[dict[str, object]], report: PostReport
-) -> str:
+def marker_of(post_id: int) -> Marker:
+    return Marker(POST_EVENT, str(post_id))
+
+
+def _post(
+    runtime: Runtime,
+    client: WebClient,
+    report: PostReport,
+    post_id: int,
+    letter_id: int,
+    channel_id: str,
+    attempts: int,
+) -> None:
+    with runtime.db.read() as session:
+        letter = session.get(Letter, letter_id)
+        if letter is None:
+            return
+        view = letter_view(session, letter)
+        state = current_state(session, letter)
+    text, blocks = letter_post(channel_words(runtime, letter_id), view)
     try:
-        return str(client.chat_postMessage(channel=channel_id, text=text, blocks=blocks, unfurl_links=False)["ts"])
-    except SlackApiError as error:
-        if slack_error(error) != "not_in_channel":
+        sent = _post_or_join(client, channel_id, text, blocks, report, marker_of(post_id))
+    except NotSent as failure:
+        if failure.code in _NEEDS_INVITE:
+            report.needs_invite.append(channel_id)
+            _finish_post(runtime, post_id, status=PostStatus.NEEDS_INVITE, error=failure.code, attempts=attempts)
+        elif failure.transient and attempts < MAX_ATTEMPTS:
+            # Tried again by the letters job, a little later each time.
+            report.retrying.append((channel_id, failure.code))
+            not_before = utcnow() + backoff(attempts)
+            _finish_post(
+                runtime,
+                post_id,
+                status=PostStatus.PENDING,
+                error=failure.code[:200],
+                attempts=attempts,
+                not_before=not_before,
+            )
+        else:
+            report.failed.append((channel_id, failure.code))
+            _finish_post(runtime, post_id, status=PostStatus.FAILED, error=failure.code[:200], attempts=attempts)
+        return
+    report.posted.append(channel_id)
+    _finish_post(runtime, post_id, status=PostStatus.POSTED, ts=sent.ts, rendered_state=state, attempts=attempts)
+
+
+def _post_or_join(
+    client: WebClient, channel_id: str, text: str, blocks: list[dict[str, object]], report: PostReport, marker: Marker
+) -> Sent:
+    try:
+        return send_once(client, channel_id, text, blocks, marker)
+    except NotSent as failure:
+        if failure.code != "not_in_channel":
             raise
     # Public channels can be joined (channels:join); private ones need a person to /invite the bot.
-    client.conversations_join(channel=channel_id)
+    try:
+        client.conversations_join(channel=channel_id)
+    except (SlackClientError, OSError) as error:
+        raise classify(error) from error
     report.joined.append(channel_id)
-    return str(client.chat_postMessage(channel=channel_id, text=text, blocks=blocks, unfurl_links=False)["ts"])
+    return send_once(client, channel_id, text, blocks, marker)
 
 
 def deliver_left_behind(runtime: Runtime, now: datetime) -> None:
-    """Posts a stopped process promised but never made, and posts stuck mid-call (reported, never reposted)."""
-    recover_stuck_posts(runtime, now)
+    """Posts a stopped process promised but never made, posts waiting to be tried again, and posts whose
+    process stopped mid-call (found in the channel: posted; not found: posted now)."""
+    resolve_stuck_posts(runtime, now)
     for team_id in runtime.tokens.teams():
         deliver_pending_posts(runtime, runtime.client(team_id), team_id=team_id, created_before=now - LEFT_BEHIND_AFTER)
 
 
-def recover_stuck_posts(runtime: Runtime, now: datetime) -> int:
-    """Posts claimed by a process that died: we cannot know whether Slack got them, so report, never repost."""
+def resolve_stuck_posts(runtime: Runtime, now: datetime) -> None:
+    """Posts claimed by a process that stopped: look for the message in the channel before posting again."""
     stuck = (ChannelPost.status == PostStatus.POSTING, ChannelPost.lease_until < now)
     with runtime.db.read() as session:
-        ids = list(session.execute(select(ChannelPost.id).where(*stuck)).scalars())
-    # Slack may or may not have the message: the coordinator checks the channel and uses Edit to post again.
-    interrupted = {"status": PostStatus.FAILED, "error": "interrupted"}
-    return sum(record(runtime.db, ChannelPost, post_id, where=stuck, values=interrupted) for post_id in ids)
+        rows = session.execute(
+            select(ChannelPost.id, ChannelPost.channel_id, Letter.team_id)
+            .join(Letter, Letter.id == ChannelPost.letter_id)
+            .where(*stuck)
+        ).all()
+    for post_id, channel_id, team_id in rows:
+        try:
+            found = find_sent(runtime.client(team_id), channel_id, marker_of(post_id))
+        except NotSent as failure:
+            if not failure.transient:  # the channel is gone or closed to the bot: nothing to find or post
+                record(
+                    runtime.db,
+                    ChannelPost,
+                    post_id,
+                    where=stuck,
+                    values={"status": PostStatus.FAILED, "error": failure.code},
+                )
+            continue
+        if found:
+            values: dict[str, object] = {
+                "status": PostStatus.POSTED,
+                "ts": found,
+                "posted_at": now,
+                "lease_until": None,
+            }
+        else:
+            values = {"status": PostStatus.PENDING, "lease_until": None, "not_before": None}
+        record(runtime.db, ChannelPost, post_id, where=stuck, values=values)
+        log.info("post %s after a stopped claim: %s", post_id, "found in the channel" if found else "posting again")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,13 +1,11 @@
 """Receipts for new sign-ons: claimed a batch at a time, flagged for near-duplicates, sent once.
 
-A sign-on commits with ``receipt_status = 'pending'`` and is acknowledged at once. This job then claims
-pending receipts (``pending`` -> ``claimed``) in small batches before it checks for likely duplicate
-organizations and sends the DMs, so a rush of sign-ons never waits on Slack, receipts go out at a pace
-Slack accepts, and a receipt is sent once even with several processes.
-
-A process sends its claimed receipts in id order and finishes each one as soon as Slack answered, so when it
-dies only its lowest still-claimed receipt can have been in flight: that one becomes ``unknown`` (never
-resent), and the rest of its batch goes back to ``pending``.
+A sign-on commits with ``receipt_status = 'pending'`` and is acknowledged at once. This job then claims pending
+receipts (``pending`` -> ``claimed``, with a lease) in small batches, checks them for likely duplicate
+organizations and sends the DMs, so a rush of sign-ons never waits on Slack and receipts go out at a pace Slack
+accepts. Each DM carries a marker (bot/slack/sending.py): a claim whose lease ran out (its process stopped) is
+resolved by looking for the DM, so the receipt is sent once and never lost. Transient failures (5xx, 429,
+timeouts) go back to ``pending`` with a growing delay; after MAX_ATTEMPTS the receipt is ``failed``.
 """
 
 from __future__ import annotations
@@ -16,24 +14,36 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackRequestError
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from slack_sdk.errors import SlackClientError
+from sqlalchemy import ColumnElement, or_, select, update
 
 from bot.blocks.signon import receipt_message
 from bot.delivery.claim import claim_many, record
+from bot.messages import Words
 from bot.runtime import Runtime
 from bot.services.letters.queries import titles_in
 from bot.services.signing.duplicates import flag_near_duplicates as flag
-from bot.services.signing.queries import receipt_view
-from bot.slack.api import send_dm
+from bot.services.signing.queries import ReceiptView, receipt_view
+from bot.slack.api import DM_REFUSALS, send_dm
 from bot.slack.language import words_for
+from bot.slack.sending import Marker, NotSent, classify, find_sent, open_dm, send_once
+from bot.timeutil import utcnow
 from db.enums import ReceiptStatus, SignatoryStatus
 from db.models import Letter, Signatory
 
 log = logging.getLogger(__name__)
+
+RECEIPT_LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+RECEIPT_EVENT = "signon_receipt"
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … capped at 10 min: about an hour of trying in all."""
+    return timedelta(seconds=min(600, 30 * 2 ** max(0, attempts - 1)))
 
 
 @dataclass(frozen=True)
@@ -46,17 +56,28 @@ class ClaimedReceipt:
     checkable: bool
 
 
+def _due(now: datetime) -> list[ColumnElement[bool]]:
+    return [
+        Signatory.receipt_status == ReceiptStatus.PENDING,
+        or_(Signatory.receipt_not_before.is_(None), Signatory.receipt_not_before <= now),
+    ]
+
+
 def claim_batch(runtime: Runtime, limit: int) -> list[ClaimedReceipt]:
-    """Claim up to ``limit`` of the oldest pending receipts, in id order; [] when there are none."""
-    pending = Signatory.receipt_status == ReceiptStatus.PENDING
+    """Claim up to ``limit`` of the oldest due receipts, in id order; [] when there are none."""
+    now = utcnow()
     with runtime.db.read() as session:
-        if session.execute(select(Signatory.id).where(pending).limit(1)).first() is None:
+        if session.execute(select(Signatory.id).where(*_due(now)).limit(1)).first() is None:
             return []
     claimed = claim_many(
         runtime.db,
         Signatory,
-        where=[pending],
-        values={"receipt_status": ReceiptStatus.CLAIMED, "receipt_claimed_by": runtime.worker_id},
+        where=_due(now),
+        values={
+            "receipt_status": ReceiptStatus.CLAIMED,
+            "receipt_claimed_by": runtime.worker_id,
+            "receipt_lease_until": now + RECEIPT_LEASE,
+        },
         order_by=[Signatory.id],
         limit=limit,
     )
@@ -88,13 +109,32 @@ def claim_batch(runtime: Runtime, limit: int) -> list[ClaimedReceipt]:
     ]
 
 
-def _finish(runtime: Runtime, signatory_id: int, status: ReceiptStatus) -> None:
+STILL_CLAIMED = [Signatory.receipt_status == ReceiptStatus.CLAIMED]
+
+
+def _finish(runtime: Runtime, signatory_id: int, status: ReceiptStatus, **values: object) -> None:
     record(
         runtime.db,
         Signatory,
         signatory_id,
-        where=[Signatory.receipt_status == ReceiptStatus.CLAIMED],
-        values={"receipt_status": status},
+        where=STILL_CLAIMED,
+        values={"receipt_status": status, "receipt_lease_until": None, **values},
+    )
+
+
+def _try_later(runtime: Runtime, signatory_id: int, attempts: int, code: str) -> None:
+    if attempts >= MAX_ATTEMPTS:
+        log.warning("receipt for signatory %s: %s after %d attempts; giving up", signatory_id, code, attempts)
+        _finish(runtime, signatory_id, ReceiptStatus.FAILED, receipt_attempts=attempts)
+        return
+    log.info("receipt for signatory %s: %s; trying again later", signatory_id, code)
+    _finish(
+        runtime,
+        signatory_id,
+        ReceiptStatus.PENDING,
+        receipt_attempts=attempts,
+        receipt_claimed_by=None,
+        receipt_not_before=utcnow() + backoff(attempts),
     )
 
 
@@ -109,7 +149,7 @@ def release(runtime: Runtime, signatory_ids: Sequence[int]) -> None:
                     Signatory.receipt_status == ReceiptStatus.CLAIMED,
                     Signatory.receipt_claimed_by == runtime.worker_id,
                 )
-                .values(receipt_status=ReceiptStatus.PENDING, receipt_claimed_by=None)
+                .values(receipt_status=ReceiptStatus.PENDING, receipt_claimed_by=None, receipt_lease_until=None)
             )
         )
 
@@ -130,94 +170,132 @@ def flag_near_duplicates(runtime: Runtime, receipts: Sequence[ClaimedReceipt]) -
         runtime.db.transaction(lambda session: flag(session, flagged))
 
 
-def release_dead_claims(runtime: Runtime) -> None:
-    """Receipts claimed by a process that stopped: the one it may have been sending becomes unknown (never
-    resent); the ones it had not reached yet go back to pending."""
-    claimed = Signatory.receipt_status == ReceiptStatus.CLAIMED
+def marker_of(signatory: Signatory) -> Marker:
+    # A withdrawn organization that signs again gets a new receipt: the signing time tells them apart.
+    return Marker(RECEIPT_EVENT, f"{signatory.id}:{int(signatory.signed_at.timestamp())}")
+
+
+def _for_reader(runtime: Runtime, receipt: ReceiptView, recipient: str) -> tuple[Words, ReceiptView]:
+    """The recipient's words, and the receipt with the letter's title in their language when it has one."""
+    w = words_for(runtime, recipient)
     with runtime.db.read() as session:
-        owners = {
-            owner: lowest
-            for owner, lowest in session.execute(
-                select(Signatory.receipt_claimed_by, func.min(Signatory.id))
-                .where(claimed)
-                .group_by(Signatory.receipt_claimed_by)
-            )
-        }
-    dead = {owner: lowest for owner, lowest in owners.items() if owner and runtime.owner_is_gone(owner)}
-    if not dead:
-        return
-
-    def work(session: Session) -> None:
-        for owner, lowest in dead.items():
-            claimed_by_owner = (claimed, Signatory.receipt_claimed_by == owner)
-            session.execute(
-                update(Signatory)
-                .where(*claimed_by_owner, Signatory.id == lowest)
-                .values(receipt_status=ReceiptStatus.UNKNOWN)
-            )
-            session.execute(
-                update(Signatory)
-                .where(*claimed_by_owner, Signatory.id > lowest)
-                .values(receipt_status=ReceiptStatus.PENDING, receipt_claimed_by=None)
-            )
-        log.info("receipts left claimed by %d stopped process(es) released", len(dead))
-
-    runtime.db.transaction(work)
+        translated = titles_in(session, [receipt.letter_id], w.language).get(receipt.letter_id)
+    return w, replace(receipt, letter_title=translated or receipt.letter_title)
 
 
 def send_receipt(
-    runtime: Runtime,
-    client: WebClient,
-    signatory_id: int,
-    *,
-    user_id: str | None = None,
-    updated: bool = False,
+    runtime: Runtime, client: WebClient, signatory_id: int, *, user_id: str | None = None, updated: bool = False
 ) -> bool:
-    """DM what was recorded (to ``user_id``, default the signer), or say so in the channel where DMs are
-    not allowed. True when Slack took the message."""
+    """DM what was recorded (to ``user_id``, default the signer) now, outside the receipts job (an edit, a
+    person just added); or say so in the channel where DMs are not allowed. True when Slack took it."""
     with runtime.db.read() as session:
         receipt = receipt_view(session, signatory_id)
     if receipt is None:
         return False
     recipient = user_id or receipt.recipient_id
-    w = words_for(runtime, recipient)
-    with runtime.db.read() as session:
-        translated = titles_in(session, [receipt.letter_id], w.language).get(receipt.letter_id)
-    receipt = replace(receipt, letter_title=translated or receipt.letter_title)
+    w, receipt = _for_reader(runtime, receipt, recipient)
     text, blocks = receipt_message(w, receipt, heading=w.receipt_updated() if updated else w.receipt_you_signed())
     return send_dm(client, recipient, text, blocks, fallback_channel=receipt.fallback_channel_id) is not None
 
 
-def _send_claimed(runtime: Runtime, signatory_id: int, team_id: str | None) -> None:
+def _deliver(runtime: Runtime, client: WebClient, signatory_id: int) -> None:
+    """Send one claimed receipt and record the outcome."""
+    with runtime.db.read() as session:
+        signatory = session.get(Signatory, signatory_id)
+        receipt = receipt_view(session, signatory_id)
+        if signatory is None or receipt is None:
+            return
+        marker, attempts = marker_of(signatory), signatory.receipt_attempts + 1
+    w, receipt = _for_reader(runtime, receipt, receipt.recipient_id)
+    text, blocks = receipt_message(w, receipt, heading=w.receipt_you_signed())
     try:
-        sent = send_receipt(runtime, runtime.client(team_id), signatory_id)
-    except (SlackRequestError, OSError) as error:
-        # The connection broke: Slack may have the message, so it is not sent again.
-        log.warning("receipt for signatory %s: %s; not resent", signatory_id, type(error).__name__)
-        _finish(runtime, signatory_id, ReceiptStatus.UNKNOWN)
+        channel = open_dm(client, receipt.recipient_id)
+        sent = send_once(client, channel, text, blocks, marker)
+    except NotSent as failure:
+        if failure.code in DM_REFUSALS and receipt.fallback_channel_id:
+            # DMs not allowed (some Slack Connect guests): say it where they signed, for them only.
+            fallback = send_dm(client, receipt.recipient_id, text, blocks, fallback_channel=receipt.fallback_channel_id)
+            if fallback is not None:
+                _finish(runtime, signatory_id, ReceiptStatus.SENT, receipt_attempts=attempts)
+                return
+        if failure.transient:
+            _try_later(runtime, signatory_id, attempts, failure.code)
+        else:
+            log.warning("receipt for signatory %s: %s", signatory_id, failure.code)
+            _finish(runtime, signatory_id, ReceiptStatus.FAILED, receipt_attempts=attempts)
         return
-    except Exception:
-        # Slack may have the message: never sent again, and not left claimed by a process that lives on.
-        _finish(runtime, signatory_id, ReceiptStatus.UNKNOWN)
-        raise
-    _finish(runtime, signatory_id, ReceiptStatus.SENT if sent else ReceiptStatus.FAILED)
+    where = {"receipt_channel": sent.channel, "receipt_ts": sent.ts}
+    _finish(runtime, signatory_id, ReceiptStatus.SENT, receipt_attempts=attempts, **where)
+
+
+def resolve_expired_claims(runtime: Runtime, now: datetime) -> None:
+    """Receipts whose claim outlived its lease (the process stopped mid-send, or stopped on the same host just
+    now): found in the DM means sent; not found means it goes back to pending. Never lost, never doubled."""
+    with runtime.db.read() as session:
+        claimed = session.execute(
+            select(Signatory.id, Signatory.receipt_claimed_by, Signatory.receipt_lease_until).where(
+                Signatory.receipt_status == ReceiptStatus.CLAIMED
+            )
+        ).all()
+    expired = [
+        row.id
+        for row in claimed
+        if (row.receipt_lease_until is not None and row.receipt_lease_until < now)
+        or runtime.owner_is_gone(row.receipt_claimed_by)
+    ]
+    for signatory_id in expired:
+        _resolve(runtime, signatory_id, now)
+
+
+def _resolve(runtime: Runtime, signatory_id: int, now: datetime) -> None:
+    with runtime.db.read() as session:
+        signatory = session.get(Signatory, signatory_id)
+        if signatory is None:
+            return
+        letter = session.get(Letter, signatory.letter_id)
+        marker, recipient = marker_of(signatory), signatory.signer_user_id
+        team_id = letter.team_id if letter else None
+    client = runtime.client(team_id)
+    try:
+        channel = open_dm(client, recipient)
+        found = find_sent(client, channel, marker)
+    except (NotSent, SlackClientError, OSError) as error:
+        failure = error if isinstance(error, NotSent) else classify(error)
+        if failure.transient:
+            # Slack is not answering: keep the claim, look again a little later.
+            record(
+                runtime.db,
+                Signatory,
+                signatory_id,
+                where=STILL_CLAIMED,
+                values={"receipt_lease_until": now + RECEIPT_LEASE},
+            )
+            return
+        found = None  # no DM to search (DMs refused): the fallback decides again
+    if found:
+        values: dict[str, object] = {"receipt_status": ReceiptStatus.SENT, "receipt_ts": found}
+        values["receipt_channel"] = channel
+    else:
+        values = {"receipt_status": ReceiptStatus.PENDING, "receipt_claimed_by": None}
+    record(runtime.db, Signatory, signatory_id, where=STILL_CLAIMED, values={"receipt_lease_until": None, **values})
+    log.info("receipt for signatory %s after a stopped claim: %s", signatory_id, "sent" if found else "sending again")
 
 
 def deliver_receipts(runtime: Runtime) -> None:
-    """Send pending receipts, at most SIGNON_RECEIPT_RATE a second from this process."""
-    release_dead_claims(runtime)
+    """Send due receipts, at most SIGNON_RECEIPT_RATE a second from this process."""
+    resolve_expired_claims(runtime, utcnow())
     rate = runtime.settings.receipt_rate
     # About a second's worth per claim: few write transactions during a rush of sign-ons, and a batch that
     # goes back to pending quickly if this process stops.
     batch_size = max(1, round(rate))
     while claimed := claim_batch(runtime, batch_size):
-        flag_near_duplicates(runtime, claimed)
         unsent = [receipt.signatory_id for receipt in claimed]
         try:
+            flag_near_duplicates(runtime, claimed)
             for receipt in claimed:
                 started = time.monotonic()
                 unsent.remove(receipt.signatory_id)
-                _send_claimed(runtime, receipt.signatory_id, receipt.team_id)
+                _deliver(runtime, runtime.background_client(receipt.team_id), receipt.signatory_id)
                 time.sleep(max(0.0, 1.0 / rate - (time.monotonic() - started)))
         finally:
             release(runtime, unsent)

@@ -1,9 +1,11 @@
 """Reminder DMs before a deadline: each due run planned once, each DM claimed row by row and sent once.
 
-When a run is due, one process claims it, lists the members of the letter's channels (all pages), and the
-rules in bot/services/reminders.py decide who is reminded. Any process then claims pending deliveries one at
-a time (``pending`` -> ``claimed``) before ``chat.postMessage`` and marks them ``sent``; a claim whose process
-died becomes ``unknown`` and is never resent. Only 429s are retried: Slack did not process those.
+When a run is due, one process claims it, lists the members of the letter's channels (all pages), and the rules
+in bot/services/reminders.py decide who is reminded. A run whose members Slack could not list is tried again
+later: it is never recorded with a partial or empty audience. Any process then claims pending deliveries one at
+a time (``pending`` -> ``claimed``, with a lease) and sends each DM with a marker (bot/slack/sending.py); a claim
+that outlives its lease (the process stopped) is resolved by looking for the DM, so nobody is reminded twice and
+nobody is left out. Transient failures are tried again with a growing delay.
 """
 
 from __future__ import annotations
@@ -16,21 +18,19 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from slack_sdk.errors import SlackClientError
+from sqlalchemy import ColumnElement, select
 
 from bot.blocks.reminders import reminder_message
 from bot.delivery.claim import claim_many, claim_one, record
 from bot.delivery.digests import deliver_run_digests
 from bot.runtime import Runtime
 from bot.services import reminders as rules
-from bot.services.dialect import changed
 from bot.services.letters.queries import letter_view
-from bot.slack.api import slack_error
 from bot.slack.channels import channel_members
 from bot.slack.language import words_for
 from bot.slack.profiles import refresh_profiles
+from bot.slack.sending import Marker, NotSent, classify, find_sent, open_dm, send_once
 from bot.timeutil import utcnow
 from db.enums import DeliveryStatus, RunStatus
 from db.models import Letter, ReminderDelivery, ReminderRun
@@ -38,9 +38,15 @@ from db.models import Letter, ReminderDelivery, ReminderRun
 log = logging.getLogger(__name__)
 
 PLANNING_LEASE = timedelta(minutes=5)
-# A claim older than this belongs to a process that died mid-send.
-CLAIM_TIMEOUT = timedelta(minutes=5)
+SENDING_LEASE = timedelta(minutes=2)
 SEND_WORKERS = 4
+MAX_ATTEMPTS = 6
+REMINDER_EVENT = "signon_reminder"
+
+
+def backoff(attempts: int) -> timedelta:
+    """15 s, 30 s, 1 min … capped at 5 min."""
+    return timedelta(seconds=min(300, 15 * 2 ** max(0, attempts - 1)))
 
 
 def plan_due_runs(runtime: Runtime, now: datetime) -> None:
@@ -62,6 +68,7 @@ def plan_run(runtime: Runtime, run_id: int, now: datetime) -> int:
     """List who this run reminds and write their delivery rows. Returns how many will get a DM."""
     with runtime.db.read() as session:
         plan = rules.prepare_run(session, run_id, now)
+        attempts = (session.get(ReminderRun, run_id) or ReminderRun(attempts=0)).attempts
     if plan is None:
         return 0
     if isinstance(plan, rules.RunSkipped):
@@ -72,14 +79,19 @@ def plan_run(runtime: Runtime, run_id: int, now: datetime) -> int:
             log.info("reminder run %s skipped: a later reminder is also due", run_id)
         return 0
     client = runtime.client(plan.team_id)
-    members: list[str] = []
-    for channel_id in plan.channels:
-        try:
-            members.extend(channel_members(client, channel_id))
-        except SlackApiError as error:
-            log.warning("conversations.members for %s failed: %s", channel_id, slack_error(error))
-    unique = list(dict.fromkeys(members))
-    profiles = refresh_profiles(runtime.db, client, unique) if unique else {}
+    try:
+        members = [member for channel_id in plan.channels for member in channel_members(client, channel_id)]
+        unique = list(dict.fromkeys(members))
+        profiles = refresh_profiles(runtime.db, client, unique) if unique else {}
+    except (SlackClientError, OSError) as error:
+        # Never a run with a partial or empty audience: try the whole run again a little later.
+        failure = classify(error)
+        delay = backoff(attempts + 1)
+        log.warning(
+            "reminder run %s: Slack did not list the members (%s); trying again in %s", run_id, failure.code, delay
+        )
+        record(runtime.db, ReminderRun, run_id, values={"attempts": attempts + 1, "lease_until": now + delay})
+        return 0
     audience = rules.choose_audience(
         plan, unique, profiles, bot_user_id=runtime.bot_user_id, quiet=runtime.settings.quiet_hours, now=now
     )
@@ -112,11 +124,24 @@ class RateGate:
     def pause(self, seconds: float) -> None:
         with self._lock:
             self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+        self.wait()
+
+
+STILL_CLAIMED = [ReminderDelivery.status == DeliveryStatus.CLAIMED]
 
 
 def _mark(runtime: Runtime, delivery_id: int, status: DeliveryStatus, **values: object) -> None:
-    still_claimed = [ReminderDelivery.status == DeliveryStatus.CLAIMED]
-    record(runtime.db, ReminderDelivery, delivery_id, where=still_claimed, values={"status": status, **values})
+    record(
+        runtime.db,
+        ReminderDelivery,
+        delivery_id,
+        where=STILL_CLAIMED,
+        values={"status": status, "lease_until": None, **values},
+    )
+
+
+def marker_of(delivery_id: int) -> Marker:
+    return Marker(REMINDER_EVENT, str(delivery_id))
 
 
 def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: RateGate, delivery_id: int) -> str:
@@ -132,121 +157,133 @@ def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: Ra
         letter = session.get(Letter, delivery.letter_id)
         assert letter is not None
         view = letter_view(session, letter, recent=0)
-        user_id, team_id = delivery.user_id, letter.team_id
+        user_id, team_id, attempts = delivery.user_id, letter.team_id, delivery.attempts + 1
     text, blocks = reminder_message(words_for(runtime, user_id), view, now)
     client = client_for(team_id)
-    while True:
-        gate.wait()
-        try:
-            response = client.chat_postMessage(channel=user_id, text=text, blocks=blocks, unfurl_links=False)
-        except SlackApiError as error:
-            if getattr(error.response, "status_code", 200) == 429:
-                # Not processed by Slack, so resending is safe; everyone pauses for Retry-After.
-                gate.pause(float(error.response.headers.get("Retry-After", "1") or 1))
-                continue
-            _mark(runtime, delivery_id, DeliveryStatus.FAILED, detail=slack_error(error)[:200])
-            return "failed"
-        except Exception as error:
-            # Connection reset or timeout: Slack may have delivered it; never risk a second DM.
-            _mark(runtime, delivery_id, DeliveryStatus.UNKNOWN, detail=type(error).__name__[:200])
-            return "unknown"
-        sent = {"sent_at": utcnow(), "channel_id": response.get("channel"), "ts": response.get("ts")}
-        _mark(runtime, delivery_id, DeliveryStatus.SENT, **sent)
-        return "sent"
+    gate.wait()
+    try:
+        channel = open_dm(client, user_id)
+        sent = send_once(client, channel, text, blocks, marker_of(delivery_id), wait=gate.pause)
+    except NotSent as failure:
+        if failure.transient and attempts < MAX_ATTEMPTS:
+            log.info("reminder %s: %s; trying again later", delivery_id, failure.code)
+            later = {"attempts": attempts, "due_at": utcnow() + backoff(attempts), "claimed_by": None}
+            _mark(runtime, delivery_id, DeliveryStatus.PENDING, **later)
+            return "later"
+        _mark(runtime, delivery_id, DeliveryStatus.FAILED, attempts=attempts, detail=failure.code[:200])
+        return "failed"
+    _mark(
+        runtime,
+        delivery_id,
+        DeliveryStatus.SENT,
+        attempts=attempts,
+        sent_at=utcnow(),
+        channel_id=sent.channel,
+        ts=sent.ts,
+    )
+    return "sent"
+
+
+def _due(now: datetime) -> list[ColumnElement[bool]]:
+    return [ReminderDelivery.status == DeliveryStatus.PENDING, ReminderDelivery.due_at <= now]
 
 
 def send_due(runtime: Runtime, client_for: Callable[[str], WebClient], now: datetime | None = None) -> int:
     """Send every due reminder this process can claim. Returns how many were sent.
 
-    Each sending thread claims one delivery right before sending it, so a crash loses at most the messages in
-    flight (one per thread), never a batch.
+    Each sending thread claims one delivery right before sending it, so a crash leaves at most the messages in
+    flight claimed (one per thread), and those are resolved by the next pass.
     """
-
-    def due() -> list[object]:
-        return [ReminderDelivery.status == DeliveryStatus.PENDING, ReminderDelivery.due_at <= (now or utcnow())]
-
     with runtime.db.read() as session:
-        if session.execute(select(ReminderDelivery.id).where(*due()).limit(1)).first() is None:  # type: ignore[arg-type]
+        if session.execute(select(ReminderDelivery.id).where(*_due(now or utcnow())).limit(1)).first() is None:
             return 0
     gate = RateGate()
 
     def sender() -> int:
         sent = 0
-        while claimed := claim_many(
-            runtime.db,
-            ReminderDelivery,
-            where=due(),  # type: ignore[arg-type]
-            values={"status": DeliveryStatus.CLAIMED, "claimed_by": runtime.worker_id, "claimed_at": now or utcnow()},
-            order_by=[ReminderDelivery.due_at, ReminderDelivery.id],
-            limit=1,
-        ):
+        while True:
+            moment = now or utcnow()
+            claimed = claim_many(
+                runtime.db,
+                ReminderDelivery,
+                where=_due(moment),
+                values={
+                    "status": DeliveryStatus.CLAIMED,
+                    "claimed_by": runtime.worker_id,
+                    "claimed_at": moment,
+                    "lease_until": moment + SENDING_LEASE,
+                },
+                order_by=[ReminderDelivery.due_at, ReminderDelivery.id],
+                limit=1,
+            )
+            if not claimed:
+                return sent
             sent += _send_one(runtime, client_for, gate, claimed[0]) == "sent"
-        return sent
 
     with ThreadPoolExecutor(max_workers=SEND_WORKERS, thread_name_prefix="reminders") as pool:
         return sum(pool.map(lambda _: sender(), range(SEND_WORKERS)))
 
 
-def release_dead_claims(runtime: Runtime, now: datetime) -> None:
-    """Claims held by a process of this host that died: runs can be planned again at once (planning is
-    idempotent); deliveries become ``unknown`` at once (they may have reached Slack, so never resent)."""
+def resolve_expired_claims(runtime: Runtime, now: datetime) -> None:
+    """Claims that outlived their lease or whose process stopped on this host: planning runs can be planned again
+    at once (planning is idempotent); a delivery found in the DM is sent, one not found goes back to pending."""
     with runtime.db.read() as session:
-        run_owners = set(
-            session.execute(
-                select(ReminderRun.claimed_by).where(ReminderRun.status == RunStatus.PLANNING).distinct()
-            ).scalars()
-        )
-        delivery_owners = set(
-            session.execute(
-                select(ReminderDelivery.claimed_by).where(ReminderDelivery.status == DeliveryStatus.CLAIMED).distinct()
-            ).scalars()
-        )
-    dead_runs = [owner for owner in run_owners if runtime.owner_is_gone(owner)]
-    dead_deliveries = [owner for owner in delivery_owners if runtime.owner_is_gone(owner)]
-    if not dead_runs and not dead_deliveries:
+        planning = session.execute(
+            select(ReminderRun.id, ReminderRun.claimed_by).where(ReminderRun.status == RunStatus.PLANNING)
+        ).all()
+        claimed = session.execute(
+            select(ReminderDelivery.id, ReminderDelivery.claimed_by, ReminderDelivery.lease_until).where(
+                ReminderDelivery.status == DeliveryStatus.CLAIMED
+            )
+        ).all()
+    for run_id, owner in planning:
+        if runtime.owner_is_gone(owner):
+            record(
+                runtime.db,
+                ReminderRun,
+                run_id,
+                where=[ReminderRun.status == RunStatus.PLANNING],
+                values={"lease_until": now},
+            )
+    for delivery_id, owner, lease_until in claimed:
+        if (lease_until is not None and lease_until < now) or runtime.owner_is_gone(owner):
+            _resolve(runtime, delivery_id, now)
+
+
+def _resolve(runtime: Runtime, delivery_id: int, now: datetime) -> None:
+    with runtime.db.read() as session:
+        delivery = session.get(ReminderDelivery, delivery_id)
+        letter = session.get(Letter, delivery.letter_id) if delivery else None
+        if delivery is None or letter is None:
+            return
+        user_id, team_id = delivery.user_id, letter.team_id
+    client = runtime.client(team_id)
+    try:
+        channel = open_dm(client, user_id)
+        found = find_sent(client, channel, marker_of(delivery_id))
+    except NotSent as failure:
+        if failure.transient:
+            record(
+                runtime.db,
+                ReminderDelivery,
+                delivery_id,
+                where=STILL_CLAIMED,
+                values={"lease_until": now + SENDING_LEASE},
+            )
+            return
+        _mark(runtime, delivery_id, DeliveryStatus.FAILED, detail=failure.code[:200])
         return
-
-    def work(session: Session) -> int:
-        session.execute(
-            update(ReminderRun)
-            .where(ReminderRun.status == RunStatus.PLANNING, ReminderRun.claimed_by.in_(dead_runs))
-            .values(lease_until=now)
-        )
-        result = session.execute(
-            update(ReminderDelivery)
-            .where(ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.claimed_by.in_(dead_deliveries))
-            .values(status=DeliveryStatus.UNKNOWN, detail="owner_stopped")
-        )
-        return changed(result)
-
-    lost = runtime.db.transaction(work)
-    if lost:
-        log.warning("%d reminder(s) were in flight in a process that stopped; marked unknown, not resent", lost)
-
-
-def sweep_stale_claims(runtime: Runtime, now: datetime) -> int:
-    stale = (ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.claimed_at < now - CLAIM_TIMEOUT)
-    with runtime.db.read() as session:
-        if session.execute(select(ReminderDelivery.id).where(*stale).limit(1)).first() is None:
-            return 0
-
-    def work(session: Session) -> int:
-        result = session.execute(
-            update(ReminderDelivery).where(*stale).values(status=DeliveryStatus.UNKNOWN, detail="claim_expired")
-        )
-        return changed(result)
-
-    count = runtime.db.transaction(work)
-    if count:
-        log.warning("%d reminder(s) were claimed by a process that stopped; marked unknown, not resent", count)
-    return count
+    if found:
+        _mark(runtime, delivery_id, DeliveryStatus.SENT, sent_at=now, channel_id=channel, ts=found)
+    else:
+        _mark(runtime, delivery_id, DeliveryStatus.PENDING, claimed_by=None)
+    log.info("reminder %s after a stopped claim: %s", delivery_id, "sent" if found else "sending again")
 
 
 def deliver_reminders(runtime: Runtime) -> None:
-    """The reminders job: release what stopped processes held, plan due runs, send due DMs."""
+    """The reminders job: resolve what stopped processes held, plan due runs, send due DMs, then the digests."""
     now = utcnow()
-    release_dead_claims(runtime, now)
+    resolve_expired_claims(runtime, now)
     plan_due_runs(runtime, now)
-    sweep_stale_claims(runtime, now)
     send_due(runtime, runtime.background_client)
     deliver_run_digests(runtime)

@@ -18,7 +18,7 @@ from bot.messages import Words
 from bot.runtime import Runtime
 from bot.services.letters.queries import letter_coordinators, letter_view
 from bot.services.outcomes import Action, Actor, LetterClosed, LetterMissing, NotAllowed
-from bot.services.signing import duplicates, signing
+from bot.services.signing import acting, duplicates, signing
 from bot.services.signing.form import validate_form
 from bot.services.signing.signing import NameTaken, Updated, Withdrawn
 from bot.slack.api import open_view, send_dm
@@ -31,7 +31,7 @@ from db.models import Letter, Signatory
 WithdrawOutcome = Withdrawn | LetterClosed | NotAllowed | LetterMissing
 
 
-def _signatory_for(runtime: Runtime, signatory_id: int, team_id: str) -> tuple[Signatory, Letter] | None:
+def signatory_in_workspace(runtime: Runtime, signatory_id: int, team_id: str) -> tuple[Signatory, Letter] | None:
     """The sign-on and its letter, if the letter belongs to the requester's workspace."""
     with runtime.db.read() as session:
         signatory = session.get(Signatory, signatory_id)
@@ -45,7 +45,7 @@ def open_edit(runtime: Runtime, client: WebClient, body: dict[str, Any], signato
     user_id = body["user"]["id"]
     w = words_for(runtime, user_id)
     trigger_id = body.get("trigger_id", "")
-    found = _signatory_for(runtime, signatory_id, team_id)
+    found = signatory_in_workspace(runtime, signatory_id, team_id)
     if found is None or found[0].status != SignatoryStatus.ACTIVE:
         open_view(client, trigger_id, signon_blocks.message_modal(w, w.edit_title(), w.signon_gone()))
         return
@@ -54,7 +54,7 @@ def open_edit(runtime: Runtime, client: WebClient, body: dict[str, Any], signato
         row = session.get(Letter, letter.id)
         assert row is not None
         view = letter_view(session, row, recent=0)
-        allowed = signing.may_act_for(session, signatory, user_id)
+        allowed = acting.may_act_for(session, signatory, user_id)
     if not allowed and not can_manage(runtime, client, user_id, letter.id):
         open_view(client, trigger_id, signon_blocks.message_modal(w, w.edit_title(), w.not_allowed(Action.EDIT)))
         return
@@ -81,7 +81,7 @@ def submit_edit(runtime: Runtime, ack: Ack, client: WebClient, body: dict[str, A
     if meta is None or meta.signatory_id is None:
         ack(response_action="errors", errors={ids.ORG_BLOCK: w.form_out_of_date_retry()})
         return None
-    found = _signatory_for(runtime, meta.signatory_id, team_id)
+    found = signatory_in_workspace(runtime, meta.signatory_id, team_id)
     if found is None:
         ack(response_action="errors", errors={ids.ORG_BLOCK: w.signon_missing()})
         return None
@@ -119,7 +119,7 @@ def submit_edit(runtime: Runtime, ack: Ack, client: WebClient, body: dict[str, A
 def withdraw_signature(
     runtime: Runtime, client: WebClient, user_id: str, signatory_id: int, team_id: str, *, reason: str = "withdrawn"
 ) -> WithdrawOutcome:
-    found = _signatory_for(runtime, signatory_id, team_id)
+    found = signatory_in_workspace(runtime, signatory_id, team_id)
     if found is None:
         return LetterMissing(None)
     is_coordinator = can_manage(runtime, client, user_id, found[1].id)
@@ -186,8 +186,10 @@ def withdraw_from_button(
 
 
 def keep_signature(
-    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], signatory_id: int
+    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], signatory_id: int, team_id: str
 ) -> None:
+    if signatory_in_workspace(runtime, signatory_id, team_id) is None:
+        return  # another workspace's sign-on: nothing to do, nothing to reveal
     user = body["user"]
     w = words_for(runtime, user["id"])
     actor = Actor(user["id"], user.get("team_id"))
@@ -204,8 +206,16 @@ def keep_signature(
 
 
 def confirm_merge(
-    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], source_id: int, target_id: int
+    runtime: Runtime,
+    client: WebClient,
+    respond: Respond,
+    body: dict[str, Any],
+    source_id: int,
+    target_id: int,
+    team_id: str,
 ) -> None:
+    if signatory_in_workspace(runtime, source_id, team_id) is None:
+        return
     actor = Actor(body["user"]["id"])
     w = words_for(runtime, actor.user_id)
     outcome = runtime.db.transaction(
@@ -223,13 +233,15 @@ def confirm_merge(
 
 
 def decline_merge(
-    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], signatory_id: int
+    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], signatory_id: int, team_id: str
 ) -> None:
+    if signatory_in_workspace(runtime, signatory_id, team_id) is None:
+        return
     actor = Actor(body["user"]["id"])
     w = words_for(runtime, actor.user_id)
     with runtime.db.read() as session:
         signatory = session.get(Signatory, signatory_id)
-        allowed = signatory is not None and signing.may_act_for(session, signatory, actor.user_id)
+        allowed = signatory is not None and acting.may_act_for(session, signatory, actor.user_id)
     if not allowed:
         reply(respond, body, client, w.not_allowed(Action.ANSWER))
         return

@@ -137,6 +137,7 @@ def post_report_text(w: Words, letter_id: int, title: str, report: PostReport) -
         lines.append(w.joined(", ".join(f"<#{c}>" for c in report.joined)))
     lines.extend(w.invite_needed(f"<#{channel_id}>", letter_id) for channel_id in report.needs_invite)
     lines.extend(w.post_failed(f"<#{channel_id}>", code) for channel_id, code in report.failed)
+    lines.extend(w.post_retrying(f"<#{channel_id}>", code) for channel_id, code in report.retrying)
     lines.append(w.how_members_sign(letter_id))
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ from bot.blocks.letters import letter_list
 from bot.contracts import WithdrawContext
 from bot.flows import Later, words_for
 from bot.flows.editing import notify_coordinators_of_withdrawal, withdraw_signature, withdrawal_text
+from bot.flows.lookups import letter_in_workspace
 from bot.flows.replies import reply
 from bot.runtime import Runtime
 from bot.services import reminders
@@ -71,7 +72,8 @@ def withdraw_command(
     with runtime.db.read() as session:
         titles = {}
         mine = []
-        for signatory in signatories_of_user(session, user_id):
+        # Only sign-ons this person may act for: being recorded as another contact is not enough to withdraw.
+        for signatory in signatories_of_user(session, user_id, acting=True):
             letter = session.get(Letter, signatory.letter_id)
             if letter is not None and letter.team_id == team_id:
                 mine.append(signatory)
@@ -141,11 +143,20 @@ def tell_coordinators_withdrawal(runtime: Runtime, client: WebClient, **args: An
 
 
 def mute_reminders(
-    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], letter_id: int, *, org_signed: bool
+    runtime: Runtime,
+    client: WebClient,
+    respond: Respond,
+    body: dict[str, Any],
+    letter_id: int,
+    team_id: str,
+    *,
+    org_signed: bool,
 ) -> None:
     """A reminder DM's "stop reminders", or "my organization already signed" (``org_signed``)."""
     user_id = body["user"]["id"]
     reason = MuteReason.ORG_SIGNED if org_signed else MuteReason.MUTED
+    if letter_in_workspace(runtime, letter_id, team_id) is None:
+        return  # another workspace's letter: nothing to mute, and nothing to reveal about it
     title = runtime.db.transaction(
         lambda s: reminders.mute(s, letter_id=letter_id, user_id=user_id, reason=reason, now=utcnow())
     )

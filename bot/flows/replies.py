@@ -6,20 +6,33 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.common import notice
 
 
 def reply(
-    respond: Respond, body: dict[str, Any], client: WebClient, text: str, *, quoting: bool = True, replace: bool = False
+    respond: Respond,
+    body: dict[str, Any],
+    client: WebClient,
+    text: str = "",
+    *,
+    quoting: bool = True,
+    replace: bool = False,
+    message: dict[str, Any] | None = None,
 ) -> None:
     """``quoting`` when the text quotes what people typed (organization names): shown as plain text then.
 
     A message button carries a response_url: the answer is an ephemeral message there (replacing the original
     when ``replace``). Views (App Home, modals) have none: the answer is a DM.
     """
-    message = notice(text) if quoting else {"text": text}
-    if body.get("response_url"):
-        respond(**message, response_type="ephemeral", replace_original=replace)
+    if message is None:
+        message = notice(text) if quoting else {"text": text}
+    # With blocks, the top-level text is only the notification line: shown as written, never as mrkdwn.
+    plain_notification = {"mrkdwn": False} if message.get("blocks") else {}
+    url = body.get("response_url")
+    if url:
+        payload = {**message, **plain_notification, "response_type": "ephemeral", "replace_original": replace}
+        WebhookClient(url, proxy=respond.proxy, ssl=respond.ssl).send_dict(payload)
     else:
-        client.chat_postMessage(channel=body["user"]["id"], **message)
+        client.chat_postMessage(channel=body["user"]["id"], **message, mrkdwn=not message.get("blocks"))

@@ -19,8 +19,8 @@ from bot.runtime import Runtime
 from bot.services.letters import queries as letters
 from bot.services.letters.queries import LetterView
 from bot.services.outcomes import Actor, LetterClosed, Problem
+from bot.services.signing import acting, signing
 from bot.services.signing import form as signing_form
-from bot.services.signing import signing
 from bot.services.signing.queries import latest_signature_by, signatories_of_user
 from bot.slack.api import OpenedView, open_view, push_view, update_view
 from bot.slack.profiles import get_profile
@@ -98,6 +98,7 @@ def show_form(
     with runtime.db.read() as session:
         mine = signatories_of_user(session, user_id, [letter.id])
         previous = latest_signature_by(session, user_id)
+        may_act = bool(mine) and acting.may_act_for(session, mine[0], user_id)
     if mine:
         signed = mine[0]
         modal = signon_blocks.already_signed_modal(
@@ -107,6 +108,8 @@ def show_form(
             signed.signed_at,
             letter.title,
             by_you=signed.signer_user_id == user_id,
+            signatory_id=signed.id,
+            may_act=may_act,
         )
         update_view(client, opened, modal)
         return
@@ -221,7 +224,14 @@ def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], team_id: str
         ack(response_action="update", view=modal)
     elif isinstance(outcome, signing.AlreadySigned):
         modal = signon_blocks.already_signed_modal(
-            w, outcome.org_name, outcome.signed_by, outcome.signed_at, outcome.letter_title, by_you=outcome.by_you
+            w,
+            outcome.org_name,
+            outcome.signed_by,
+            outcome.signed_at,
+            outcome.letter_title,
+            by_you=outcome.by_you,
+            signatory_id=outcome.signatory_id,
+            may_act=outcome.may_act,
         )
         ack(response_action="update", view=modal)
     elif isinstance(outcome, LetterClosed):

@@ -92,6 +92,14 @@ class CoordinatingWords(CommonWords):
     def post_failed(self, channel: str, code: str) -> str:
         return self._(":x: Couldn't post in {channel} ({code}).", channel=channel, code=code)
 
+    def post_retrying(self, channel: str, code: str) -> str:
+        return self._(
+            ":hourglass_flowing_sand: Slack didn't take the post in {channel} ({code}); I'll try again in a few "
+            "minutes.",
+            channel=channel,
+            code=code,
+        )
+
     def how_members_sign(self, letter_id: int) -> str:
         return self._("Members sign with the button on the post or `/signon {id}`.", id=letter_id)
 

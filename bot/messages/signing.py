@@ -158,7 +158,44 @@ class SigningWords(CommonWords):
         return self._("on *{title}*, signed by", title=title)
 
     def org_already_signed_when(self, when: str) -> str:
-        return self._("{when}. We've added you as another contact for your organization.", when=when)
+        return self._(
+            "{when}. We've recorded you as another contact for your organization. Only the person who signed, or "
+            "someone they or a coordinator add, can edit or withdraw it: ask to be added if you need to.",
+            when=when,
+        )
+
+    def ask_to_be_added(self) -> str:
+        return self._("Ask to be added")
+
+    def asked_to_be_added(self, people: str) -> str:
+        return self._(":incoming_envelope: We asked {people}. You'll get a message when they add you.", people=people)
+
+    def request_to_act(self, user: str, title: str) -> str:
+        return self._(
+            ":raising_hand: {user} is recorded as a contact of this organization on “{title}” and asks to be able "
+            "to edit or withdraw its sign-on:",
+            user=user,
+            title=title,
+        )
+
+    def let_them_act(self) -> str:
+        return self._("Let them")
+
+    def let_act_confirm_title(self) -> str:
+        return self._("Add this person?")
+
+    def let_act_confirm_text(self, org_name: str) -> str:
+        return self._("They will be able to edit or withdraw {org_name}'s sign-on, as you can.", org_name=org_name)
+
+    def delegate_added(self, user: str) -> str:
+        return self._("{user} can now edit or withdraw the sign-on of:", user=user)
+
+    def you_were_added(self, org_name: str, title: str) -> str:
+        return self._(
+            ":white_check_mark: You can now edit or withdraw {org_name}'s sign-on on “{title}”. Its receipt follows.",
+            org_name=org_name,
+            title=title,
+        )
 
     def name_taken(self, org_name: str) -> str:
         return self._("“{org_name}” has already signed this letter.", org_name=org_name)
@@ -269,6 +306,9 @@ class SigningWords(CommonWords):
             Action.MERGE_OTHER: lambda: self._("Only a coordinator can merge these two organizations."),
             Action.CONFIRM: lambda: self._("Only the people who signed for this organization can confirm it."),
             Action.ANSWER: lambda: self._("Only the person who signed can answer this."),
+            Action.ADD_DELEGATE: lambda: self._(
+                "Only the person who signed for this organization, someone they added, or a coordinator can add people."
+            ),
         }
         return texts[action]()
 

@@ -33,6 +33,16 @@ def insert_ignoring(dialect: str, table_name: str, conflict: tuple[str, ...], re
     return statement.returning(table.c[returning]) if returning else statement
 
 
+@functools.lru_cache(maxsize=64)
+def insert_or_update(dialect: str, table_name: str, conflict: tuple[str, ...], update: tuple[str, ...]) -> Any:
+    """A reusable ``INSERT … ON CONFLICT (conflict) DO UPDATE SET update = excluded.update``."""
+    table = Base.metadata.tables[table_name]
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(conflict), set_={name: statement.excluded[name] for name in update}
+    )
+
+
 def skip_locked(session: Session) -> dict[str, Any]:
     """``with_for_update`` arguments that let several processes claim different rows at once.
 

@@ -36,6 +36,7 @@ class Action(enum.StrEnum):
     MERGE_OTHER = "merge_other"
     CONFIRM = "confirm"
     ANSWER = "answer"
+    ADD_DELEGATE = "add_delegate"
 
 
 @dataclass(frozen=True)

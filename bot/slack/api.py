@@ -83,10 +83,14 @@ def send_dm(
     fallback_channel: str | None = None,
 ) -> Delivered | None:
     """DM a person (posting to their user id opens the app DM); fall back to an ephemeral message in
-    ``fallback_channel`` when DMs are not allowed, e.g. for some Slack Connect guests."""
+    ``fallback_channel`` when DMs are not allowed, e.g. for some Slack Connect guests.
+
+    ``text`` is the notification line, sent with ``mrkdwn: false``: the formatting lives in ``blocks``, and a name
+    someone typed must not turn bold or struck through in a notification.
+    """
     try:
         response = client.chat_postMessage(
-            channel=user_id, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+            channel=user_id, text=text, blocks=blocks, mrkdwn=False, unfurl_links=False, unfurl_media=False
         )
         return Delivered(response["channel"], response.get("ts"))
     except SlackApiError as error:
@@ -95,7 +99,9 @@ def send_dm(
             log.warning("DM to %s failed: %s", user_id, code)
             return None
     try:
-        response = client.chat_postEphemeral(channel=fallback_channel, user=user_id, text=text, blocks=blocks)
+        response = client.chat_postEphemeral(
+            channel=fallback_channel, user=user_id, text=text, blocks=blocks, mrkdwn=False
+        )
         return Delivered(fallback_channel, response.get("message_ts"), ephemeral=True)
     except SlackApiError as error:
         log.warning("ephemeral fallback to %s in %s failed: %s", user_id, fallback_channel, slack_error(error))

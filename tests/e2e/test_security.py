@@ -504,9 +504,11 @@ def rendered_text(fake: FakeSlack) -> list[tuple[str, str, str]]:
             for value in node:
                 walk(where, value)
 
-    def message(where: str, text: Any, blocks: Any, attachments: Any = None) -> None:
+    def message(where: str, text: Any, blocks: Any, attachments: Any = None, *, mrkdwn: Any = True) -> None:
         if isinstance(text, str) and text:
-            found.append((where, "text", text))
+            # mrkdwn false: Slack shows the top-level text as written, like a plain_text object.
+            plain_text = mrkdwn is False or str(mrkdwn).lower() in ("false", "0")
+            found.append((where, "plain_text" if plain_text else "text", text))
         walk(where, blocks)
         for attachment in attachments or []:
             if isinstance(attachment, dict):
@@ -519,7 +521,8 @@ def rendered_text(fake: FakeSlack) -> list[tuple[str, str, str]]:
         params = call.params
         where = f"{call.method} {params.get('channel') or params.get('user_id') or ''}".strip()
         if call.method.startswith("chat.") or call.method == "response_url":
-            message(where, params.get("text"), call.param_json("blocks"), call.param_json("attachments"))
+            blocks, attachments = call.param_json("blocks"), call.param_json("attachments")
+            message(where, params.get("text"), blocks, attachments, mrkdwn=params.get("mrkdwn", True))
         elif call.method.startswith("views."):
             view = call.param_json("view") or {}
             walk(f"{call.method} {view.get('callback_id') or view.get('type')} {params.get('user_id', '')}", view)
@@ -528,10 +531,15 @@ def rendered_text(fake: FakeSlack) -> list[tuple[str, str, str]]:
     for stored in fake.messages(include_deleted=True):
         for version in [stored, *(stored.get("history") or [])]:
             message(
-                f"message {stored['channel']}", version.get("text"), version.get("blocks"), version.get("attachments")
+                f"message {stored['channel']}",
+                version.get("text"),
+                version.get("blocks"),
+                version.get("attachments"),
+                mrkdwn=version.get("mrkdwn", True),
             )
     for ephemeral in fake.ephemerals():
-        message(f"{ephemeral['source']} {ephemeral['user']}", ephemeral.get("text"), ephemeral.get("blocks"))
+        where = f"{ephemeral['source']} {ephemeral['user']}"
+        message(where, ephemeral.get("text"), ephemeral.get("blocks"), mrkdwn=ephemeral.get("mrkdwn", True))
     for view in fake.run_locked(lambda state: [state.view_json(v) for v in state.views.values()]):
         walk(f"view {view.get('callback_id') or view.get('type')}", view)
     return found
@@ -561,7 +569,7 @@ def assert_member_text_never_formatted(items: list[tuple[str, str, str]]) -> Non
     formatted = {
         f"{tag} in {where}: {text[:200]!r}"
         for where, kind, text in items
-        if kind == "mrkdwn"
+        if kind in ("mrkdwn", "text")
         for tag in MEMBER_TAGS
         if f"{tag} &lt;!channel&gt;" in CODE.sub("", text)
     }
@@ -658,16 +666,20 @@ def _every_surface_was_seen(fake: FakeSlack, coalition: Coalition, items: list[t
     coordinator, signer, twin = coalition.coordinator, coalition.members[0], coalition.members[1]
     escaped = "&lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &lt;#C123&gt;"
 
+    def dm(user_id: str) -> str:
+        """Receipts and reminders go to the DM conversation itself (its history is searched after a crash)."""
+        return fake.dm_channel_id(user_id)
+
     def seen(where: str, *needles: str, kind: str | None = None) -> bool:
         return any(where in w and all(n in t for n in needles) and (kind is None or k == kind) for w, k, t in items)
 
     surfaces = {
         "the channel post": seen(f"chat.update {coalition.public}", "TTAG"),
         "the post's latest signers": seen(f"chat.update {coalition.public}", "Latest: ", "ORGTAG", kind="plain_text"),
-        "the receipt": all(seen(f"chat.postMessage {signer}", t) for t in ("ORGTAG", "NAMETAG", "CITYTAG", "NOTETAG")),
+        "the receipt": all(seen(f"message {dm(signer)}", t) for t in ("ORGTAG", "NAMETAG", "CITYTAG", "NOTETAG")),
         "the signed modal": seen("view info", "ORGTAG"),
         "already signed": seen("view info", "NAMETAG", kind="plain_text") and seen("view info", "signed by"),
-        "the duplicate question": seen(f"chat.postMessage {twin}", "Same organization as", "ORGTAG"),
+        "the duplicate question": seen(f"message {dm(twin)}", "Same organization as", "ORGTAG"),
         "the picker": seen("letter_picker", "TTAG"),
         "the read-letter modal": seen("letter_read", "TEXTTAG") and seen("letter_read", "LEADTAG"),
         "the Home tab": seen("views.publish", "TTAG") and seen("views.publish", "New: Sunrise Movement Boston ORGTAG"),

@@ -65,7 +65,7 @@ def handle_response_url(fake: FakeSlack, response_id: str, body: bytes) -> Webho
     if content.empty:
         return refuse(400, "no_text", "no text, blocks or attachments")
     if payload.get("replace_original") and rurl.message_ts is not None:
-        if not _replace_original(fake, rurl, content.text, content.blocks, content.attachments):
+        if not _replace_original(fake, rurl, content.text, content.blocks, content.attachments, payload):
             return refuse(404, "message_not_found", "replace_original but the original message is gone")
         return WebhookAnswer(200, "ok")
     thread_ts = payload.get("thread_ts")
@@ -91,6 +91,7 @@ def handle_response_url(fake: FakeSlack, response_id: str, body: bytes) -> Webho
                 attachments=content.attachments,
                 thread_ts=thread_ts,
                 source="response_url",
+                mrkdwn=payload.get("mrkdwn") is not False,
             )
         )
     return WebhookAnswer(200, "ok")
@@ -155,6 +156,7 @@ def _replace_original(
     text: str | None,
     blocks: list[dict[str, Any]] | None,
     attachments: list[dict[str, Any]] | None,
+    payload: dict[str, Any],
 ) -> bool:
     target: Message | Ephemeral | None
     if rurl.message_is_ephemeral:
@@ -163,8 +165,11 @@ def _replace_original(
         target = fake.state.find_message(rurl.channel_id, rurl.message_ts or "")
     if target is None:
         return False
-    target.history.append({"text": target.text, "blocks": target.blocks, "attachments": target.attachments})
+    target.history.append(
+        {"text": target.text, "blocks": target.blocks, "attachments": target.attachments, "mrkdwn": target.mrkdwn}
+    )
     target.text = text or ""
     target.blocks = blocks
     target.attachments = attachments
+    target.mrkdwn = payload.get("mrkdwn") is not False
     return True

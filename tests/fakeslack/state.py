@@ -164,6 +164,9 @@ class Message:
     metadata: dict[str, Any] | None = None
     edited: dict[str, str] | None = None
     deleted: bool = False
+    #: ``mrkdwn: false`` on chat.postMessage/update or a response_url payload: the top-level ``text`` is shown
+    #: as written, not parsed as mrkdwn (docs.slack.dev chat.postMessage "mrkdwn"; message payload reference).
+    mrkdwn: bool = True
     #: Earlier versions: ``{"text", "blocks", "attachments", "edited"}`` each, oldest first.
     history: list[dict[str, Any]] = field(default_factory=list)
     #: Where it came from: ``chat.postMessage``, ``response_url``, ``command_ack``, ``files``, ``user``.
@@ -182,6 +185,7 @@ class Ephemeral:
     source: str
     deleted: bool = False
     history: list[dict[str, Any]] = field(default_factory=list)
+    mrkdwn: bool = True
 
 
 @dataclass
@@ -596,6 +600,7 @@ class SlackState:
             "deleted": message.deleted,
             "history": clone(message.history),
             "source": message.source,
+            "mrkdwn": message.mrkdwn,
         }
 
     def ephemeral_snapshot(self, eph: Ephemeral) -> dict[str, Any]:
@@ -610,6 +615,7 @@ class SlackState:
             "source": eph.source,
             "deleted": eph.deleted,
             "history": clone(eph.history),
+            "mrkdwn": eph.mrkdwn,
         }
 
     def iter_messages(self, channel: str | None) -> Iterable[Message]:

@@ -16,7 +16,8 @@ from tests.services.conftest import new_letter
 
 
 def button(user_id: str, action_id: str, value: str) -> dict[str, Any]:
-    return {"user": {"id": user_id}, "actions": [{"action_id": action_id, "value": value}], "response_url": "x"}
+    """Pressed on the Home tab: no response_url, so an answer is a DM."""
+    return {"user": {"id": user_id}, "actions": [{"action_id": action_id, "value": value}]}
 
 
 def test_the_runtime_reaches_every_listener(runtime: Runtime) -> None:
@@ -48,7 +49,8 @@ def test_a_member_is_refused_and_the_handler_never_runs(runtime: Runtime, client
     )
     assert isinstance(response, BoltResponse) and response.status == 200
     assert not nxt.called
-    assert "Only coordinators can close this letter" in respond.call_args.kwargs["text"]
+    told = client.chat_postMessage.call_args.kwargs
+    assert told["channel"] == MEMBER and "Only coordinators can close this letter" in told["text"]
 
 
 def test_other_workspaces_letters_and_crafted_values_are_ignored_silently(runtime: Runtime, client: Mock) -> None:
@@ -61,7 +63,7 @@ def test_other_workspaces_letters_and_crafted_values_are_ignored_silently(runtim
     other_team = context_for(runtime, team_id="T0OTHER")
     body = button(COORDINATOR, ids.CLOSE_LETTER, str(letter_id))
     manages_letter_from_button(body=body, context=other_team, client=client, respond=respond, next=nxt)
-    assert not nxt.called and not respond.called
+    assert not nxt.called and not client.chat_postMessage.called
 
 
 def test_a_crafted_letter_edit_is_refused_on_the_form(runtime: Runtime, client: Mock) -> None:

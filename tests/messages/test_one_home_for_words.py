@@ -18,7 +18,7 @@ LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "lo
 def _skipped(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     """Docstrings, log lines and exception messages are for developers and operators, not for people in Slack."""
     parent = parents.get(node)
-    while isinstance(parent, ast.JoinedStr | ast.FormattedValue | ast.BinOp):
+    while isinstance(parent, ast.JoinedStr | ast.FormattedValue | ast.BinOp | ast.IfExp):
         parent = parents.get(parent)
     if isinstance(parent, ast.Expr):
         return True  # a docstring or a bare string

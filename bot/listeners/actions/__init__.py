@@ -20,6 +20,8 @@ def register(app: App) -> None:
     app.action(ids.KEEP_SIGNATURE)(ack=acknowledge, lazy=[signing.keep_signature])
     app.action(ids.CONFIRM_MERGE)(ack=acknowledge, lazy=[signing.confirm_merge])
     app.action(ids.DECLINE_MERGE)(ack=acknowledge, lazy=[signing.decline_merge])
+    app.action(ids.ASK_TO_ACT)(ack=acknowledge, lazy=[signing.ask_to_act])
+    app.action(ids.LET_ACT)(ack=acknowledge, lazy=[signing.let_act])
     app.action(ids.EDIT_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.edit_letter])
     app.action(ids.CLOSE_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.close_letter])
     app.action(ids.REOPEN_LETTER, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.reopen_letter])

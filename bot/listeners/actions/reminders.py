@@ -18,4 +18,5 @@ def mute(body: dict[str, Any], client: WebClient, context: BoltContext, respond:
     if button is None:
         return
     org_signed = body["actions"][0]["action_id"] == ids.ORG_ALREADY_SIGNED
-    mute_reminders(context["runtime"], client, respond, body, button.letter_id, org_signed=org_signed)
+    runtime, team_id = context["runtime"], context.team_id or ""
+    mute_reminders(runtime, client, respond, body, button.letter_id, team_id, org_signed=org_signed)

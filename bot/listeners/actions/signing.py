@@ -11,8 +11,8 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.contracts import LetterButton, MergeButton, ReadButton, SignatoryButton, Source, parse_id
-from bot.flows import editing, signing
+from bot.contracts import DelegateButton, LetterButton, MergeButton, ReadButton, SignatoryButton, Source, parse_id
+from bot.flows import delegates, editing, signing
 from bot.listeners.middleware import action_value
 
 
@@ -81,16 +81,30 @@ def withdraw_signature(body: dict[str, Any], client: WebClient, context: BoltCon
 def keep_signature(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
     button = SignatoryButton.load(action_value(body))
     if button is not None:
-        editing.keep_signature(context["runtime"], client, respond, body, button.signatory_id)
+        editing.keep_signature(context["runtime"], client, respond, body, button.signatory_id, context.team_id or "")
 
 
 def confirm_merge(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
     button = MergeButton.load(action_value(body))
     if button is not None:
-        editing.confirm_merge(context["runtime"], client, respond, body, button.source_id, button.target_id)
+        team_id = context.team_id or ""
+        editing.confirm_merge(context["runtime"], client, respond, body, button.source_id, button.target_id, team_id)
+
+
+def ask_to_act(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    button = SignatoryButton.load(action_value(body))
+    if button is not None:
+        delegates.ask_to_act(context["runtime"], client, body, button.signatory_id, context.team_id or "")
+
+
+def let_act(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
+    button = DelegateButton.load(action_value(body))
+    if button is not None:
+        runtime, team_id = context["runtime"], context.team_id or ""
+        delegates.let_act(runtime, client, respond, body, button.signatory_id, button.user_id, team_id)
 
 
 def decline_merge(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
     button = SignatoryButton.load(action_value(body))
     if button is not None:
-        editing.decline_merge(context["runtime"], client, respond, body, button.signatory_id)
+        editing.decline_merge(context["runtime"], client, respond, body, button.signatory_id, context.team_id or "")

@@ -16,7 +16,7 @@ from bot import orgnames
 from bot.services import audit
 from bot.services.dialect import insert
 from bot.services.outcomes import Action, Actor, LetterMissing, NotAllowed
-from bot.services.signing.signing import may_act_for
+from bot.services.signing.acting import may_act_for
 from db.enums import DuplicateReview, SignatoryStatus
 from db.models import Letter, Signatory, SignatoryContact
 

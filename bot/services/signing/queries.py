@@ -5,21 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.enums import DuplicateReview, SignatoryStatus
 from db.models import Letter, Signatory, SignatoryContact
 
 
-def signatories_of_user(session: Session, user_id: str, letter_ids: list[int] | None = None) -> list[Signatory]:
-    """Active signatories the person signed for or is a contact of, newest first."""
+def signatories_of_user(
+    session: Session, user_id: str, letter_ids: list[int] | None = None, *, acting: bool = False
+) -> list[Signatory]:
+    """Active signatories the person signed for or is a contact of, newest first; with ``acting``, only those
+    the person may act for (edit, withdraw)."""
     query = (
         select(Signatory)
         .join(SignatoryContact, SignatoryContact.signatory_id == Signatory.id)
         .where(SignatoryContact.user_id == user_id, Signatory.status == SignatoryStatus.ACTIVE)
         .order_by(Signatory.signed_at.desc())
     )
+    if acting:
+        query = query.where(or_(Signatory.signer_user_id == user_id, SignatoryContact.may_act.is_(True)))
     if letter_ids is not None:
         query = query.where(Signatory.letter_id.in_(letter_ids))
     return list(session.execute(query).scalars().unique())

@@ -16,9 +16,10 @@ from bot import orgnames
 from bot.services import audit
 from bot.services.dialect import changed, insert_ignoring
 from bot.services.outcomes import Action, Actor, LetterClosed, LetterMissing, NotAllowed, is_accepting
+from bot.services.signing.acting import may_act_for
 from bot.services.signing.form import SignOnForm
 from db.enums import ReceiptStatus, SignatoryStatus
-from db.models import Letter, LetterTranslation, Signatory, SignatoryContact
+from db.models import Letter, LetterTranslation, Signatory
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class AlreadySigned:
     signed_by: str
     signed_at: datetime
     by_you: bool
+    may_act: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,9 @@ def _add_contact(
         "title": form.title,
         "email": form.email,
         "is_signer": is_signer,
+        # The person who signs for the organization may act for it; someone recorded later may not (yet).
+        "may_act": is_signer,
+        "added_by": None,
         "source": source,
         "created_at": now,
     }
@@ -243,19 +248,8 @@ def sign_on(
         signed_by=existing.signer_name,
         signed_at=existing.signed_at,
         by_you=existing.signer_user_id == actor.user_id,
+        may_act=may_act_for(session, existing, actor.user_id),
     )
-
-
-def may_act_for(session: Session, signatory: Signatory, user_id: str) -> bool:
-    """The people who may edit, withdraw or confirm an organization's sign-on (coordinators aside)."""
-    if signatory.signer_user_id == user_id:
-        return True
-    contact = session.execute(
-        select(SignatoryContact.id).where(
-            SignatoryContact.signatory_id == signatory.id, SignatoryContact.user_id == user_id
-        )
-    ).first()
-    return contact is not None
 
 
 def edit_signatory(

@@ -91,6 +91,7 @@ def post_message(req: ApiRequest) -> dict[str, Any]:
         thread_ts=req.arg("thread_ts"),
         reply_broadcast=bool(req.arg("thread_ts")) and req.flag("reply_broadcast"),
         metadata=metadata.value,
+        mrkdwn=req.flag("mrkdwn", True),
     )
     req.state.add_message(message)
     return {"channel": channel.id, "ts": message.ts, "message": req.state.message_json(message)}
@@ -126,6 +127,7 @@ def update(req: ApiRequest) -> dict[str, Any]:
             "blocks": message.blocks,
             "attachments": message.attachments,
             "edited": message.edited,
+            "mrkdwn": message.mrkdwn,
         }
     )
     if "text" in provided:
@@ -136,6 +138,8 @@ def update(req: ApiRequest) -> dict[str, Any]:
         message.attachments = content.attachments or None
     if metadata.sent:
         message.metadata = metadata.value  # {} clears it; absent keeps it
+    if req.params.get("mrkdwn") not in (None, ""):
+        message.mrkdwn = req.flag("mrkdwn", True)
     message.edited = {"user": req.bot_user_id, "ts": req.state.ids.ts()}
     body = req.state.message_json(message)
     return {"channel": channel.id, "ts": message.ts, "text": message.text, "message": body}
@@ -169,6 +173,7 @@ def post_ephemeral(req: ApiRequest) -> dict[str, Any]:
         attachments=content.attachments,
         thread_ts=req.arg("thread_ts"),
         source="chat.postEphemeral",
+        mrkdwn=req.flag("mrkdwn", True),
     )
     req.state.ephemerals.append(eph)
     return {"message_ts": eph.ts}

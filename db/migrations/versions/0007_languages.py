@@ -1,8 +1,8 @@
 """Languages: each person's Slack locale and chosen language, a letter's main language, its texts in other
 languages (own title, own versions)
 
-Revision ID: 0005_languages
-Revises: 0004
+Revision ID: 0007_languages
+Revises: 0006
 Create Date: 2026-12-08
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import db.types
 
-revision = "0005_languages"
-down_revision = "0004"
+revision = "0007_languages"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

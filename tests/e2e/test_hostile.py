@@ -1,0 +1,137 @@
+"""Issue 13: nobody acts for an organization they do not represent, and every button stays in its workspace."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot import ids
+from db.models import Letter, ReminderMute, SignatoryContact, SignatoryStatus
+from tests.conftest import Coalition, RunningApp
+from tests.e2e.steps import create_letter, db_session, message_text, sign_on, signatories, wait_for_receipts
+from tests.e2e.test_security import database_state, send, settle, told, views_opened_for
+from tests.fuzz.crafted import block_action, signon_state, view_submission
+
+
+def _receipt(app: RunningApp, user_id: str) -> dict[str, object]:
+    return [m for m in app.fake.dm_messages(user_id) if "You signed on" in str(m.get("text"))][-1]
+
+
+def test_a_second_staff_member_is_a_contact_not_someone_who_can_act(app: RunningApp, coalition: Coalition) -> None:
+    fake = app.fake
+    letter_id = create_letter(app, coalition)
+    signer, colleague = coalition.members[0], coalition.members[1]
+    sign_on(app, signer, letter_id, coalition.public, "Org One", email="a@orgone.org")
+    response = sign_on(app, colleague, letter_id, coalition.public, "org one", name="Ben Ortiz", email="b@orgone.org")
+    # Told that the organization already signed, and how to be able to act for it.
+    shown = json.dumps(response.view)
+    assert "already signed" in shown and "Ask to be added" in shown and "edit or withdraw" in shown
+    wait_for_receipts(app, letter_id)
+    [org] = signatories(app.database_url, letter_id)
+
+    # /signon withdraw finds nothing the colleague may withdraw.
+    answer = app.driver.slash_command(colleague, "/signon", "withdraw", channel_id=coalition.public)
+    assert "nothing to withdraw" in json.dumps(answer.json or answer.body)
+    # Crafted buttons and modals naming the organization's sign-on are refused, and nothing changes.
+    settle(fake)
+    before = database_state(app.database_url, skip=("slack_users",))
+    for action_id in (ids.EDIT_SIGNATURE, ids.WITHDRAW_SIGNATURE, ids.WITHDRAW_AFTER_CHANGE, ids.KEEP_SIGNATURE):
+        count = len(told(fake, colleague))
+        send(app, block_action(fake, colleague, action_id, str(org.id), message=(coalition.public, "1.000001")))
+        fake.wait_until(lambda c=count: len(told(fake, colleague)) > c or views_opened_for(fake, colleague))
+    edit_meta = json.dumps({"l": letter_id, "s": "post_button", "c": coalition.public, "sig": org.id})
+    state = signon_state(org="Org One", email="takeover@evil.example")
+    refused = send(app, view_submission(fake, colleague, ids.SIGNON_EDIT_MODAL, state, edit_meta))
+    assert "Only the people who signed" in refused.json["errors"]["org"]
+    refused = send(app, view_submission(fake, colleague, ids.WITHDRAW_MODAL, {}, json.dumps({"sig": org.id})))
+    assert "Only the people who signed" in json.dumps(refused.json)
+    settle(fake)
+    assert database_state(app.database_url, skip=("slack_users",)) == before
+    assert not [v for v in views_opened_for(fake, colleague) if v.get("callback_id") == ids.SIGNON_EDIT_MODAL]
+    [row] = signatories(app.database_url, letter_id)
+    assert row.status == SignatoryStatus.ACTIVE and row.signer_email == "a@orgone.org"
+
+    # The colleague asks; the signer lets them; now they can withdraw.
+    # /signon shows the same answer with the same way forward.
+    app.driver.slash_command(colleague, "/signon", "", channel_id=coalition.public)
+    again = fake.wait_until(lambda: (v := fake.top_view(colleague)) and "Ask to be added" in json.dumps(v) and v)
+    app.driver.click(colleague, ids.ASK_TO_ACT, str(org.id), view_id=again["id"])
+    fake.wait_until(lambda: "We asked" in json.dumps(fake.top_view(colleague)))
+    request = fake.wait_until(lambda: [m for m in fake.dm_messages(signer) if "asks to be able" in message_text(m)])
+    assert f"<@{colleague}>" in message_text(request[-1])
+    app.driver.click(signer, ids.LET_ACT, f"{org.id}:{colleague}", message=(request[-1]["channel"], request[-1]["ts"]))
+    fake.wait_until(
+        lambda: [m for m in fake.dm_messages(colleague) if "You can now edit or withdraw" in message_text(m)]
+    )
+    with db_session(app.database_url) as session:
+        contact = session.execute(
+            select(SignatoryContact).where(
+                SignatoryContact.signatory_id == org.id, SignatoryContact.user_id == colleague
+            )
+        ).scalar_one()
+        assert contact.may_act and contact.added_by == signer
+    receipt = fake.wait_until(lambda: [m for m in fake.dm_messages(colleague) if "You signed on" in message_text(m)])
+    app.driver.click(colleague, ids.WITHDRAW_SIGNATURE, message=(receipt[-1]["channel"], receipt[-1]["ts"]))
+    fake.wait_until(lambda: not signatories(app.database_url, letter_id))
+    [withdrawn] = signatories(app.database_url, letter_id, status=None)
+    assert withdrawn.withdrawn_by == colleague
+
+
+def test_only_the_signer_or_a_coordinator_can_let_someone_act(app: RunningApp, coalition: Coalition) -> None:
+    fake = app.fake
+    letter_id = create_letter(app, coalition)
+    signer, intruder = coalition.members[0], coalition.members[2]
+    sign_on(app, signer, letter_id, coalition.public, "Org Two", email="a@orgtwo.org")
+    [org] = signatories(app.database_url, letter_id)
+    # The intruder presses a crafted "Let them" for themselves.
+    response = send(
+        app, block_action(fake, intruder, ids.LET_ACT, f"{org.id}:{intruder}", message=(coalition.public, "1.0"))
+    )
+    assert response.status == 200
+    fake.wait_until(lambda: "Only the person who signed for this organization" in "\n".join(told(fake, intruder)))
+    with db_session(app.database_url) as session:
+        acting = session.execute(
+            select(SignatoryContact.user_id).where(
+                SignatoryContact.signatory_id == org.id, SignatoryContact.may_act.is_(True)
+            )
+        ).scalars()
+        assert list(acting) == [signer]
+
+
+def test_buttons_never_reach_another_workspaces_letter(app: RunningApp, coalition: Coalition) -> None:
+    fake = app.fake
+    create_letter(app, coalition)
+    now = datetime.now(UTC)
+    with db_session(app.database_url) as session:
+        secret = Letter(
+            team_id="T0OTHERTEAM",
+            title="Steering Only Secret Letter",
+            deadline_at=now + timedelta(days=3),
+            reminder_schedule="24h",
+            created_by="U0OTHER",
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(secret)
+        session.commit()
+        secret_id = secret.id
+    member = coalition.members[0]
+    for action_id in (ids.STOP_REMINDERS, ids.ORG_ALREADY_SIGNED, ids.READ_LETTER_BUTTON, ids.SIGN_ON_BUTTON):
+        send(app, block_action(fake, member, action_id, str(secret_id), message=(coalition.public, "1.0")))
+    settle(fake)
+    assert "Steering Only Secret Letter" not in json.dumps([c.params for c in fake.calls()])
+    with db_session(app.database_url) as session:
+        assert session.execute(select(ReminderMute)).first() is None
+
+
+def test_a_typed_name_is_never_formatted_in_a_notification(app: RunningApp, coalition: Coalition) -> None:
+    letter_id = create_letter(app, coalition)
+    member = coalition.members[0]
+    sign_on(app, member, letter_id, coalition.public, "*bold* _ital_ ~strike~ `code` Org", email="x@fmt.org")
+    wait_for_receipts(app, letter_id)
+    receipt = _receipt(app, member)
+    # The notification line quotes the name as typed and is sent with mrkdwn off, so nothing turns bold.
+    assert "*bold* _ital_ ~strike~ `code` Org" in str(receipt["text"])
+    assert receipt["mrkdwn"] is False
