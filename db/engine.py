@@ -162,6 +162,10 @@ class _GroupCommitter:
                 try:
                     with session.begin_nested():
                         pending.result = pending.work(session)
+                except DBAPIError as error:
+                    if error.connection_invalidated:
+                        raise  # the connection is gone for the whole batch: transaction() runs it again
+                    pending.error = error
                 except Exception as error:  # this unit alone is rolled back; its caller gets the error
                     pending.error = error
 
@@ -204,7 +208,9 @@ class Database:
             with turn, _file_lock(self._lock_file), self._write_sessions.begin() as session:
                 yield session
         except OperationalError as error:
-            if is_storage_failure(error):
+            # A dropped connection is worth one more try (transaction() does it); anything else that means the
+            # database takes no writes is said plainly.
+            if is_storage_failure(error) and not error.connection_invalidated:
                 raise StorageUnavailable(str(error.orig)) from error
             raise
 
@@ -215,15 +221,24 @@ class Database:
             yield session
 
     def transaction(self, work: Callable[[Session], T], *, attempts: int = 4) -> T:
-        """Run ``work`` in a write transaction, retrying the whole unit on transient lock conflicts.
+        """Run ``work`` in a write transaction, retrying the whole unit on transient lock conflicts, and once
+        when the connection dropped (a restarted or failed-over database server): the pool hands out a fresh
+        connection (pre-ping) and nothing of the first try was committed.
 
         ``work`` must not call Slack: it may run more than once.
         """
+        reconnected = False
         for attempt in range(1, attempts + 1):
             try:
                 with self.write() as session:
                     return work(session)
             except DBAPIError as error:
+                if error.connection_invalidated:
+                    if reconnected:
+                        raise StorageUnavailable(str(error.orig)) from error
+                    reconnected = True
+                    log.warning("database connection dropped; running the unit of work again on a new one")
+                    continue
                 if attempt == attempts or not _is_retryable(error):
                     raise
                 log.warning("database busy, retrying unit of work (attempt %d)", attempt)

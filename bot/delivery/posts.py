@@ -91,6 +91,7 @@ def deliver_pending_posts(
     *,
     team_id: str | None = None,
     created_before: datetime | None = None,
+    budget_seconds: float = 10.0,
 ) -> PostReport:
     """Post every due pending (letter, channel) message this process manages to claim.
 
@@ -125,7 +126,7 @@ def deliver_pending_posts(
             values={"status": PostStatus.POSTING, "lease_until": utcnow() + POSTING_LEASE},
         )
         if claimed:
-            _post(runtime, client, report, post_id, post_letter_id, channel_id, attempts + 1)
+            _post(runtime, client, report, post_id, post_letter_id, channel_id, attempts + 1, budget_seconds)
     return report
 
 
@@ -141,6 +142,7 @@ def _post(
     letter_id: int,
     channel_id: str,
     attempts: int,
+    budget_seconds: float,
 ) -> None:
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
@@ -150,7 +152,7 @@ def _post(
         state = current_state(session, letter)
     text, blocks = letter_post(channel_words(runtime, letter_id), view)
     try:
-        sent = _post_or_join(client, channel_id, text, blocks, report, marker_of(post_id))
+        sent = _post_or_join(client, channel_id, text, blocks, report, marker_of(post_id), budget_seconds)
     except NotSent as failure:
         if failure.code in _NEEDS_INVITE:
             report.needs_invite.append(channel_id)
@@ -176,10 +178,16 @@ def _post(
 
 
 def _post_or_join(
-    client: WebClient, channel_id: str, text: str, blocks: list[dict[str, object]], report: PostReport, marker: Marker
+    client: WebClient,
+    channel_id: str,
+    text: str,
+    blocks: list[dict[str, object]],
+    report: PostReport,
+    marker: Marker,
+    budget_seconds: float,
 ) -> Sent:
     try:
-        return send_once(client, channel_id, text, blocks, marker)
+        return send_once(client, channel_id, text, blocks, marker, budget_seconds=budget_seconds)
     except NotSent as failure:
         if failure.code != "not_in_channel":
             raise
@@ -189,7 +197,7 @@ def _post_or_join(
     except (SlackClientError, OSError) as error:
         raise classify(error) from error
     report.joined.append(channel_id)
-    return send_once(client, channel_id, text, blocks, marker)
+    return send_once(client, channel_id, text, blocks, marker, budget_seconds=budget_seconds)
 
 
 def deliver_left_behind(runtime: Runtime, now: datetime) -> None:

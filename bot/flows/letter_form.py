@@ -34,6 +34,8 @@ from db.engine import StorageUnavailable
 from db.enums import CoordinatorRole
 from db.models import Letter
 
+INTERACTIVE_BUDGET = 4.0
+
 FIELD_BLOCKS = {
     "title": ids.LETTER_TITLE_BLOCK,
     "text": form_blocks.text_box_block_id(0),
@@ -147,7 +149,8 @@ def post_new_letter(
 ) -> None:
     """After the acknowledgement: post in every channel, then tell the coordinator what happened where."""
     w = words_for(runtime, user_id)
-    report = deliver_pending_posts(runtime, client, letter_id)
+    # The coordinator is waiting: a few seconds of trying, then the letters job takes over.
+    report = deliver_pending_posts(runtime, client, letter_id, budget_seconds=INTERACTIVE_BUDGET)
     text = post_report_text(w, letter_id, title, report)
     update_view(client, OpenedView(view_id, None), message_modal(w, w.letter_posted_title(), text))
     send_dm(client, user_id, text, [section(text)])
@@ -252,7 +255,7 @@ def after_letter_edit(
 ) -> None:
     """After the acknowledgement: post in channels just added, then DM the coordinator a summary."""
     if post:
-        report = deliver_pending_posts(runtime, client, letter_id)
+        report = deliver_pending_posts(runtime, client, letter_id, budget_seconds=INTERACTIVE_BUDGET)
         lines = [*lines, post_report_text(words_for(runtime, user_id), letter_id, title, report)]
     text = "\n".join(lines)
     send_dm(client, user_id, text, [section(text)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack
@@ -63,21 +64,30 @@ def open_signon(
     source: str,
     letter_id: int | None = None,
     reference: str | None = None,
+    tell: Callable[[str], None] | None = None,
 ) -> None:
-    """Open the sign-on modal: a loading view first (the trigger lasts 3 s), then the right content."""
+    """Open the sign-on modal: a loading view first (the trigger lasts 3 s), then the right content.
+
+    ``tell`` answers the person where they pressed or typed (an ephemeral message or a DM) when Slack would not
+    show the form, so nothing silently does nothing.
+    """
     w = words_for(runtime, user_id)
     opened = open_view(client, trigger_id, signon_blocks.loading_modal(w))
     if opened is None:
+        if tell:
+            tell(w.form_did_not_open())
         return
     views = _candidates(runtime, team_id, channel_id, letter_id, reference)
     if not views:
         text = w.no_letter_matches(escape(reference)) if reference else w.no_open_letters_now()
-        update_view(client, opened, signon_blocks.message_modal(w, w.sign_on_title(), text))
-        return
-    if len(views) > 1:
-        update_view(client, opened, signon_blocks.picker_modal(w, views, PickerContext(Source(source), channel_id)))
-        return
-    show_form(runtime, client, opened, views[0], user_id=user_id, source=source, channel_id=channel_id)
+        shown = update_view(client, opened, signon_blocks.message_modal(w, w.sign_on_title(), text))
+    elif len(views) > 1:
+        picker = signon_blocks.picker_modal(w, views, PickerContext(Source(source), channel_id))
+        shown = update_view(client, opened, picker)
+    else:
+        shown = show_form(runtime, client, opened, views[0], user_id=user_id, source=source, channel_id=channel_id)
+    if not shown and tell:
+        tell(w.form_did_not_open())
 
 
 def show_form(
@@ -89,12 +99,12 @@ def show_form(
     user_id: str,
     source: str,
     channel_id: str | None,
-) -> None:
+) -> bool:
+    """Replace ``opened`` with the form (or why there is none); False when Slack would not show it."""
     w = words_for(runtime, user_id)
     if not letter.is_open or letter.deadline_at <= utcnow():
         modal = signon_blocks.message_modal(w, w.letter_closed_title(), w.letter_is_closed(escape(letter.title)))
-        update_view(client, opened, modal)
-        return
+        return update_view(client, opened, modal)
     with runtime.db.read() as session:
         mine = signatories_of_user(session, user_id, [letter.id])
         previous = latest_signature_by(session, user_id)
@@ -111,8 +121,7 @@ def show_form(
             signatory_id=signed.id,
             may_act=may_act,
         )
-        update_view(client, opened, modal)
-        return
+        return update_view(client, opened, modal)
     profile = get_profile(runtime.db, client, user_id)
     prefill = signon_blocks.SignOnPrefill(
         org_name=previous.org_name if previous else "",
@@ -123,7 +132,7 @@ def show_form(
         org_type=previous.org_type if previous else None,
     )
     meta = SignOnContext(letter.id, Source(source), channel_id)
-    update_view(client, opened, signon_blocks.signon_modal(w, letter, prefill, meta))
+    return update_view(client, opened, signon_blocks.signon_modal(w, letter, prefill, meta))
 
 
 def picked_letter(runtime: Runtime, client: WebClient, body: dict[str, Any], team_id: str, letter_id: int) -> None:

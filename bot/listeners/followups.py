@@ -46,7 +46,9 @@ def _tell(respond: Respond, text: str) -> None:
 
 
 FOLLOW_UPS: dict[str, Callable[[Runtime, WebClient, Respond, dict[str, Any]], object]] = {
-    "open_signon": lambda runtime, client, respond, args: signing.open_signon(runtime, client, **args),
+    "open_signon": lambda runtime, client, respond, args: signing.open_signon(
+        runtime, client, tell=lambda text: _tell(respond, text), **args
+    ),
     "open_withdraw": lambda runtime, client, respond, args: members.open_withdraw_modal(runtime, client, **args),
     "open_new_letter": lambda runtime, client, respond, args: letter_form.open_new_letter_modal(
         runtime, client, **args

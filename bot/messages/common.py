@@ -158,5 +158,11 @@ class CommonWords(WordsBase):
     def form_out_of_date_retry(self) -> str:
         return self._("This form is out of date; close it and try again.")
 
+    def form_did_not_open(self) -> str:
+        return self._(
+            ":warning: Slack didn't show the form this time (it may be busy). Nothing was recorded: please try "
+            "again in a moment."
+        )
+
     def letter_gone(self) -> str:
         return self._("This letter no longer exists.")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 log = logging.getLogger(__name__)
 
@@ -34,35 +35,70 @@ def slack_error(error: SlackApiError) -> str:
 
 @dataclass(frozen=True)
 class OpenedView:
-    id: str
+    """An open modal, found by its id, or by the ``external_id`` signon gave it when views.open's answer was
+    lost (the modal may be open even though the call seemed to fail)."""
+
+    id: str | None
     hash: str | None
+    external_id: str | None = None
 
 
 def open_view(client: WebClient, trigger_id: str, view: dict[str, Any]) -> OpenedView | None:
-    """views.open; None (logged) when the trigger expired or was used, which the person can just retry."""
-    try:
-        response = client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.open failed: %s", slack_error(error))
-        return None
-    return OpenedView(response["view"]["id"], response["view"].get("hash"))
+    """views.open; None (logged) when Slack did not open it (an expired or used trigger, Slack failing).
+
+    A trigger lasts 3 s and opens one modal, so a failed call is tried once more at once; when the first call
+    had in fact opened the modal (its answer lost), the second says the trigger was used, and the modal is
+    reached by its ``external_id`` from then on.
+    """
+    external_id = view.get("external_id") or f"signon-{uuid.uuid4().hex}"
+    view = {**view, "external_id": external_id}
+    for attempt in (1, 2):
+        try:
+            response = client.views_open(trigger_id=trigger_id, view=view)
+            return OpenedView(response["view"]["id"], response["view"].get("hash"), external_id)
+        except SlackApiError as error:
+            code = slack_error(error)
+            status = getattr(error.response, "status_code", 200)
+            if attempt == 2 and code == "exchanged_trigger_id":
+                return OpenedView(None, None, external_id)  # the first call opened it
+            if status < 500 and code not in ("internal_error", "fatal_error", "request_timeout"):
+                log.warning("views.open failed: %s", code)
+                return None
+            log.warning("views.open failed: %s; trying once more", code)
+        except (SlackClientError, OSError) as error:
+            log.warning("views.open failed: %s; trying once more", type(error).__name__)
+    return None
 
 
 def push_view(client: WebClient, trigger_id: str, view: dict[str, Any]) -> bool:
     try:
         client.views_push(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.push failed: %s", slack_error(error))
+    except (SlackClientError, OSError) as error:
+        log.warning("views.push failed: %s", slack_error(error) if isinstance(error, SlackApiError) else error)
         return False
     return True
 
 
 def update_view(client: WebClient, opened: OpenedView, view: dict[str, Any]) -> bool:
-    """Replace an open view. A hash conflict means the person already moved on: leave it alone."""
+    """Replace an open view (safe to repeat, so slack_sdk retries Slack's failures). False when Slack failed;
+    True when it was replaced, or when the person already moved on (a newer view, or the modal closed)."""
+    target = {"view_id": opened.id} if opened.id else {"external_id": opened.external_id}
+    if opened.external_id and opened.id is None:
+        view = {**view, "external_id": opened.external_id}
     try:
-        client.views_update(view_id=opened.id, hash=opened.hash, view=view)
+        client.views_update(**target, hash=opened.hash, view=view)
     except SlackApiError as error:
-        log.info("views.update skipped: %s", slack_error(error))
+        code = slack_error(error)
+        moved_on = code in ("hash_conflict", "not_found")
+        log.log(
+            logging.INFO if moved_on else logging.WARNING,
+            "views.update %s: %s",
+            "skipped" if moved_on else "failed",
+            code,
+        )
+        return moved_on
+    except (SlackClientError, OSError) as error:
+        log.warning("views.update failed: %s", type(error).__name__)
         return False
     return True
 

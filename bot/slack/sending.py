@@ -129,7 +129,7 @@ def send_once(
     blocks: list[dict[str, Any]],
     marker: Marker,
     *,
-    budget_seconds: float = 30.0,
+    budget_seconds: float = 10.0,
     wait: Callable[[float], None] = time.sleep,
 ) -> Sent:
     """Post to ``channel`` (a conversation id: history needs one) unless it is already there; retries transient

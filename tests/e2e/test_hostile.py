@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+import psycopg
+import pytest
+from sqlalchemy import make_url, select
 
 from bot import ids
 from db.models import Letter, ReminderMute, SignatoryContact, SignatoryStatus
-from tests.conftest import Coalition, RunningApp
-from tests.e2e.steps import create_letter, db_session, message_text, sign_on, signatories, wait_for_receipts
+from tests.conftest import TEST_DATABASE_URL, Coalition, RunningApp
+from tests.e2e.steps import (
+    create_letter,
+    db_session,
+    message_text,
+    open_signon_from_post,
+    sign_on,
+    signatories,
+    signon_values,
+    wait_for_receipts,
+)
 from tests.e2e.test_security import database_state, send, settle, told, views_opened_for
 from tests.fuzz.crafted import block_action, signon_state, view_submission
 
@@ -135,3 +149,50 @@ def test_a_typed_name_is_never_formatted_in_a_notification(app: RunningApp, coal
     # The notification line quotes the name as typed and is sent with mrkdwn off, so nothing turns bold.
     assert "*bold* _ital_ ~strike~ `code` Org" in str(receipt["text"])
     assert receipt["mrkdwn"] is False
+
+
+postgres_only = pytest.mark.skipif(not TEST_DATABASE_URL, reason="terminates PostgreSQL server connections")
+
+
+@postgres_only
+def test_dropped_database_connections_are_retried_not_apologized_for(app: RunningApp, coalition: Coalition) -> None:
+    """The database server drops every connection of the app again and again during a rush of sign-ons (a
+    restart, a failover): each unit of work runs again on a new connection and every sign-on is acknowledged."""
+    letter_id = create_letter(app, coalition)
+    people = [app.fake.add_user(name=f"drop{i}")["id"] for i in range(60)]
+    app.fake.add_members(coalition.public, *people)
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(lambda who: open_signon_from_post(app, who, letter_id, coalition.public), people))
+    database = make_url(app.database_url).database
+    admin = make_url(app.database_url).set(drivername="postgresql", database="postgres")
+    stop = threading.Event()
+    terminated = []
+
+    def terminate_backends() -> None:
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as connection:
+            while not stop.is_set():
+                rows = connection.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (database,),
+                ).fetchall()
+                terminated.append(len(rows))
+                time.sleep(0.15)
+
+    killer = threading.Thread(target=terminate_backends, daemon=True)
+    killer.start()
+    try:
+        with ThreadPoolExecutor(10) as pool:
+            responses = list(
+                pool.map(
+                    lambda i: app.driver.submit_view(people[i], values=signon_values(f"Dropped Org {i}")),
+                    range(len(people)),
+                )
+            )
+    finally:
+        stop.set()
+        killer.join(5)
+    assert sum(terminated) > 0, "connections were dropped during the burst"
+    signed = [r for r in responses if r.ok and not r.errors and (r.view or {}).get("callback_id") == "info"]
+    assert len(signed) == len(people), [r.body[:200] for r in responses if r not in signed][:3]
+    assert len(signatories(app.database_url, letter_id)) == len(people)

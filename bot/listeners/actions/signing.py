@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.contracts import DelegateButton, LetterButton, MergeButton, ReadButton, SignatoryButton, Source, parse_id
 from bot.flows import delegates, editing, signing
+from bot.flows.replies import reply
 from bot.listeners.middleware import action_value
 
 
@@ -24,7 +25,7 @@ def _default_source(body: dict[str, Any]) -> Source:
     return Source.REMINDER_DM if channel.startswith("D") else Source.POST_BUTTON
 
 
-def sign_on_button(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def sign_on_button(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
     button = LetterButton.load(action_value(body))
     if button is None:
         return
@@ -39,6 +40,7 @@ def sign_on_button(body: dict[str, Any], client: WebClient, context: BoltContext
         channel_id=channel if source == Source.POST_BUTTON else None,
         source=source,
         letter_id=button.letter_id,
+        tell=lambda text: reply(respond, body, client, text, quoting=False),
     )
 
 
