@@ -127,6 +127,9 @@ def test_a_person_chooses_their_language(app: RunningApp, coalition: Coalition) 
     member = coalition.members[0]  # en-US in Slack
     lucia = spanish_member(fake, coalition, "lucia")
     channel = coalition.public
+    # Someone signon has never seen: their very first answer is already in their Slack language.
+    newcomer = spanish_member(fake, coalition, "nueva", locale="es-LA")
+    assert "Firma una carta de la coalición" in reply(app.driver.slash_command(newcomer, "/signon", "help"))
 
     chosen = app.driver.slash_command(member, "/signon", "language es", channel_id=channel)
     assert "A partir de ahora, signon te habla en español." in reply(chosen)

@@ -8,13 +8,14 @@ import re
 import string
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 
 from bot.messages import ENGLISH, words
-from bot.messages.catalogs import LOCALE_DIR, TEMPLATE, catalog_path, compile_all, read_catalog
+from bot.messages.catalogs import LOCALE_DIR, TEMPLATE, CatalogError, catalog_path, compile_all, read_catalog
 from db.enums import Language
 
 # Exactly what README's `pybabel extract` command does (the keywords of Words, and translator comments).
@@ -129,6 +130,13 @@ def test_the_catalogs_compile_and_speak_their_language() -> None:
     assert spanish.organizations(1_000_000) == "1,000,000 de organizaciones"
     assert ENGLISH.organizations(1_000_000) == "1,000,000 organizations"
     assert spanish.number(12345) == "12,345"  # US Spanish writes numbers as the coalitions' media do
+
+
+def test_a_broken_catalog_is_refused_with_its_name(tmp_path: Path) -> None:
+    broken = tmp_path / "signon.po"
+    broken.write_text('msgid "Sign on"\nmsgstr "Firmar"\nmsgtsr "a typo in a keyword"\n', encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"signon\.po"):
+        read_catalog(broken, "es")
 
 
 def test_durations_and_dates_read_naturally() -> None:
