@@ -212,7 +212,8 @@ def run_signon(args: argparse.Namespace, names: list[str], *, profile: bool = Fa
         # Afterwards: the database, then the receipts (sent after the ack, so they may still be going out).
         ack_done = time.monotonic()
         with db_session(ws.database_url) as session:
-            from db.models import Signatory, SignatoryStatus
+            from db.enums import SignatoryStatus
+            from db.models import Signatory
 
             active = session.execute(
                 select(func.count()).where(Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.ACTIVE)

@@ -3,7 +3,7 @@
 python -m bot                 Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on $PORT
 python -m bot web             HTTP (gunicorn) on $PORT: POST /slack/events, GET /healthz
 python -m bot socket          Socket Mode
-python -m bot export --letter ID --format text|csv [--output FILE]
+python -m bot export --letter ID --format text|csv [--language en|es] [--output FILE]
 python -m bot backup FILE     a consistent copy of the SQLite database, safe while the bot runs
 python -m bot migrate         apply database migrations and exit
 """
@@ -62,6 +62,17 @@ def open_database(settings: Settings) -> Database:
     return database
 
 
+def compile_catalogs() -> None:
+    """Every language's catalog, compiled now: a broken translation file stops the start, naming the file."""
+    from bot.messages.catalogs import CatalogError, compile_all
+
+    try:
+        languages = compile_all()
+    except CatalogError as error:
+        fail(f"a translation catalog cannot be read: {error}. Fix the .po file (see README, Languages).")
+    log.info("languages: %s", ", ".join(languages))
+
+
 def check_slack(settings: Settings) -> BotIdentity:
     """auth.test with the bot token: proves the token and SLACK_API_URL before we serve anything."""
     client = make_client(settings, settings.bot_token, rate_limit_retries=2)
@@ -100,6 +111,7 @@ def start(mode: str) -> None:
     configure_logging(
         settings.log_level, [s for s in (settings.bot_token, settings.signing_secret, settings.app_token) if s]
     )
+    compile_catalogs()
     if mode == "socket" and settings.app_token is None:
         fail(
             "configuration error: SLACK_APP_TOKEN is not set, and Socket Mode needs it. Create an app-level token "
@@ -192,7 +204,7 @@ def run_web(settings: Settings, identity: BotIdentity | None) -> None:
 
 
 def export(args: argparse.Namespace) -> None:
-    from bot.messages import ENGLISH
+    from bot.messages import words
     from bot.services import export as export_service
     from db.models import Letter
 
@@ -204,8 +216,8 @@ def export(args: argparse.Namespace) -> None:
         data = export_service.load_export(session, letter)
     if args.format == "text":
         output = export_service.text_block(data)
-    else:  # operators read English; the CSV's names are never translated anyway
-        output = export_service.csv_text(data, ENGLISH.csv_labels())
+    else:  # the header and organization types in --language; the organizations' names are never translated
+        output = export_service.csv_text(data, words(args.language).csv_labels())
     if args.output:
         Path(args.output).write_text(output, encoding="utf-8", newline="")
         print(f"signon: wrote {len(data.rows)} organizations to {args.output}", file=sys.stderr)
@@ -249,6 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     export_parser = sub.add_parser("export", help="write a letter's signatories from the database")
     export_parser.add_argument("--letter", type=int, required=True, help="the letter's number")
     export_parser.add_argument("--format", choices=("text", "csv"), default="text")
+    export_parser.add_argument("--language", choices=("en", "es"), default="en", help="language of the CSV's words")
     export_parser.add_argument("--output", help="file to write (default: standard output)")
     backup_parser = sub.add_parser("backup", help="copy the SQLite database consistently while the bot runs")
     backup_parser.add_argument("file", help="where to write the copy")

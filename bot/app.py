@@ -7,14 +7,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 
 from bot.listeners import register_listeners
-from bot.listeners.middleware import attach_runtime
+from bot.listeners.middleware import attach_runtime, learn_languages
 from bot.logsetup import request_id
-from bot.messages import ENGLISH
+from bot.messages import ENGLISH, Words
 from bot.runtime import ContextPropagatingExecutor, Runtime, make_client
+from bot.slack.language import words_for
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def build_app(runtime: Runtime, *, oauth_settings: Any = None, installation_stor
 
     app.use(_request_ids)
     app.use(attach_runtime(runtime))
+    app.use(learn_languages)
     app.error(_apologize)
     register_listeners(app)
     return app
@@ -74,12 +76,25 @@ def _request_ids(body: dict[str, Any], next: Callable[[], BoltResponse]) -> Bolt
     return next()
 
 
-def _apologize(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse | None:
+def _apology_words(context: BoltContext, body: dict[str, Any]) -> Words:
+    """The person's words, when the error left the database able to say them; English otherwise."""
+    runtime = context.get("runtime")
+    user_id = (body.get("user") or {}).get("id") or body.get("user_id")
+    if not isinstance(runtime, Runtime) or not isinstance(user_id, str):
+        return ENGLISH
+    try:
+        return words_for(runtime, user_id)
+    except Exception:  # the error may be the database itself: apologize anyway
+        return ENGLISH
+
+
+def _apologize(
+    error: Exception, body: dict[str, Any], logger: logging.Logger, context: BoltContext
+) -> BoltResponse | None:
     """Unexpected errors: a traceback in the log, a short apology to the person, never a 5xx to Slack."""
     logger.exception("unhandled error in listener: %s", type(error).__name__)
     kind = body.get("type")
-    # No runtime here to ask the person's language: the apology is the same short English line for everyone.
-    w = ENGLISH
+    w = _apology_words(context, body)
     if body.get("command"):
         return BoltResponse(status=200, body={"response_type": "ephemeral", "text": w.apology()})
     if kind == "view_submission":

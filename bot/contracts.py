@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from db.enums import Source
+from db.enums import Language, Source
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -22,6 +22,7 @@ __all__ = [
     "LetterFormContext",
     "MergeButton",
     "PickerContext",
+    "ReadButton",
     "SignOnContext",
     "SignatoryButton",
     "Source",
@@ -198,6 +199,24 @@ class LetterButton:
         except ValueError:
             source = None
         return LetterButton(letter_id, source)
+
+
+@dataclass(frozen=True)
+class ReadButton:
+    """``"12:es"``: read a letter's text in one of its languages."""
+
+    letter_id: int
+    language: Language
+
+    def dump(self) -> str:
+        return f"{self.letter_id}:{self.language}"
+
+    @staticmethod
+    def load(value: object) -> ReadButton | None:
+        parsed = _id_and_tail(value)
+        if parsed is None or parsed[1] not in tuple(Language):
+            return None
+        return ReadButton(parsed[0], Language(parsed[1]))
 
 
 @dataclass(frozen=True)

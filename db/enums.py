@@ -104,3 +104,11 @@ class OrgType(enum.StrEnum):
     BUSINESS = "business"
     GOVERNMENT = "government"
     OTHER = "other"
+
+
+class Language(enum.StrEnum):
+    """The languages signon speaks (``letters.language``, ``letter_versions.language``, a person's choice in
+    ``language_preferences``). Each has a catalog in bot/messages/locale; adding one is described in README."""
+
+    EN = "en"
+    ES = "es"

@@ -11,7 +11,9 @@ from bot.blocks.common import Block, actions, button, confirm_dialog, context, d
 from bot.blocks.review import duplicate_pair_blocks
 from bot.contracts import ExportButton, LetterButton, SignatoryButton, Source
 from bot.messages import Words
+from bot.services.languages import AUTOMATIC
 from bot.services.letters.queries import LetterView
+from db.enums import Language
 from db.models import Signatory
 
 HOME_BLOCKS_MAX = 100
@@ -32,8 +34,19 @@ class CoordinatorLetter:
     recent: Sequence[tuple[int, str]] = ()
 
 
+def language_selector(w: Words, choice: str) -> Block:
+    """Which language signon speaks to this person: automatic (their Slack language) or one they pick, each
+    listed by its own name so its readers find it whatever language the tab is in."""
+    options = [{"text": plain(w.language_automatic()), "value": AUTOMATIC}]
+    options += [{"text": plain(w.own_language_name(code)), "value": str(code)} for code in Language]
+    selected = next((option for option in options if option["value"] == choice), options[0])
+    select = {"type": "static_select", "action_id": ids.CHOOSE_LANGUAGE, "options": options, "initial_option": selected}
+    text = f"{w.language_heading()}\n{w.language_explained()}"
+    return section(text, block_id=ids.HOME_LANGUAGE_BLOCK, accessory=select)
+
+
 def _member_blocks(w: Words, item: MemberLetter) -> list[Block]:
-    letter = item.letter
+    letter = item.letter.in_language(w.language)
     status = w.your_org_signed() if item.signed_as else w.not_signed_yet()
     blocks: list[Block] = [
         section(
@@ -77,8 +90,14 @@ def _remove_row(w: Words, letter: LetterView, signatory_id: int, org_name: str) 
     }
 
 
-def home_view(w: Words, member_letters: Sequence[MemberLetter], managed: Sequence[CoordinatorLetter]) -> dict[str, Any]:
-    blocks: list[Block] = [header(w.home_heading())]
+def home_view(
+    w: Words,
+    member_letters: Sequence[MemberLetter],
+    managed: Sequence[CoordinatorLetter],
+    *,
+    language_choice: str = AUTOMATIC,
+) -> dict[str, Any]:
+    blocks: list[Block] = [header(w.home_heading()), language_selector(w, language_choice)]
     if not member_letters:
         blocks.append(section(w.no_letters_open_home()))
     for member_item in member_letters[:10]:
@@ -87,7 +106,7 @@ def home_view(w: Words, member_letters: Sequence[MemberLetter], managed: Sequenc
         blocks.append(divider())
         blocks.append(header(w.letters_you_coordinate()))
     for item in managed:
-        letter = item.letter
+        letter = item.letter.in_language(w.language)
         if len(blocks) > HOME_BLOCKS_MAX - 8:
             blocks.append(context(w.more_letters_not_shown()))
             break

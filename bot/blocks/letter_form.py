@@ -8,12 +8,14 @@ from datetime import date
 from typing import Any
 
 from bot import ids
-from bot.blocks.common import Block, escape, modal, plain, section, split_text
+from bot.blocks.common import Block, context, escape, modal, plain, section, split_text
 from bot.blocks.forms import text_input, titled_input
 from bot.contracts import LetterFormContext
 from bot.messages import Words
+from bot.services.letters.form import other_language
 from bot.services.letters.queries import LetterView
 from bot.timeutil import zone
+from db.enums import Language
 from db.models import LETTER_TITLE_MAX
 
 LETTER_TEXT_BOXES = 4
@@ -31,10 +33,18 @@ class LetterFormDefaults:
     lead_orgs: Sequence[str] = ()
     cocoordinators: Sequence[str] = ()
     tz_name: str | None = None
+    # The main language (the title and text above), and the letter's translation into the other one.
+    language: str = Language.EN
+    translation_title: str = ""
+    translation_text: str = ""
 
 
 def text_box_block_id(index: int) -> str:
     return f"{ids.LETTER_TEXT_BLOCK}_{index + 1}"
+
+
+def translation_box_block_id(index: int) -> str:
+    return f"{ids.TRANSLATION_TEXT_BLOCK}_{index + 1}"
 
 
 def _text_boxes(w: Words, text: str) -> list[Block]:
@@ -58,6 +68,49 @@ def _text_boxes(w: Words, text: str) -> list[Block]:
             )
         )
     return boxes
+
+
+def _language_input(w: Words, defaults: LetterFormDefaults, *, editing: bool) -> Block:
+    """The letter's main language: chosen when drafting; an edit keeps it (the texts would swap roles)."""
+    if editing:
+        return context(w.field_line(w.letter_language_label(), w.own_language_name(defaults.language)))
+    options = [{"text": plain(w.own_language_name(code)), "value": str(code)} for code in Language]
+    initial = next((o for o in options if o["value"] == defaults.language), options[0])
+    element = {
+        "type": "static_select",
+        "action_id": ids.LETTER_LANGUAGE_INPUT,
+        "options": options,
+        "initial_option": initial,
+    }
+    return titled_input(ids.LETTER_LANGUAGE_BLOCK, w.letter_language_label(), element, hint=w.letter_language_hint())
+
+
+def _translation_inputs(w: Words, defaults: LetterFormDefaults, *, editing: bool) -> list[Block]:
+    """The same letter in the other language, all optional: its own title and text."""
+    parts = split_text(defaults.translation_text, TEXT_BOX_MAX) if defaults.translation_text else []
+    title = text_input(ids.TRANSLATION_TITLE_INPUT, initial=defaults.translation_title, max_length=LETTER_TITLE_MAX)
+    blocks: list[Block] = [
+        section(w.translation_heading(other_language(defaults.language) if editing else None)),
+        context(w.translation_explained()),
+        titled_input(ids.TRANSLATION_TITLE_BLOCK, w.translation_title_label(), title, optional=True),
+    ]
+    for index in range(LETTER_TEXT_BOXES):
+        first = index == 0
+        blocks.append(
+            titled_input(
+                translation_box_block_id(index),
+                w.translation_text_label() if first else w.translation_text_continued_label(index + 1),
+                text_input(
+                    ids.TRANSLATION_TEXT_INPUT,
+                    initial=parts[index] if index < len(parts) else None,
+                    multiline=True,
+                    max_length=TEXT_BOX_MAX,
+                ),
+                optional=True,
+                hint=w.translation_text_hint() if first else None,
+            )
+        )
+    return blocks
 
 
 def _deadline_inputs(w: Words, defaults: LetterFormDefaults) -> list[Block]:
@@ -143,8 +196,10 @@ def letter_form_modal(
     if defaults.cocoordinators:
         cocoordinators["initial_users"] = list(defaults.cocoordinators)
     blocks: list[Block] = [
+        _language_input(w, defaults, editing=editing),
         titled_input(ids.LETTER_TITLE_BLOCK, w.letter_title_label(), title),
         *_text_boxes(w, defaults.text),
+        *_translation_inputs(w, defaults, editing=editing),
         *_deadline_inputs(w, defaults),
         _channels_input(w, defaults, editing=editing),
         titled_input(ids.LEADS_BLOCK, w.leads_label(), leads, optional=True, hint=w.leads_hint()),

@@ -14,6 +14,7 @@ from bot.settings import format_duration
 
 
 def reminder_message(w: Words, letter: LetterView, now: datetime) -> tuple[str, list[Block]]:
+    letter = letter.in_language(w.language)
     left = w.time_left(letter.deadline_at - now)
     letter_ref = LetterButton(letter.id).dump()
     blocks: list[Block] = [
@@ -67,8 +68,18 @@ def signon_digest_message(w: Words, digest: SignonDigest) -> tuple[str, list[Blo
 
 
 def reconfirm_message(
-    w: Words, letter: LetterView, org_name: str, signatory_id: int, diff: str, change_note: str | None
+    w: Words,
+    letter: LetterView,
+    org_name: str,
+    signatory_id: int,
+    diff: str,
+    change_note: str | None,
+    *,
+    diff_language: str | None = None,
 ) -> tuple[str, list[Block]]:
+    """Asking a signer to keep or withdraw their signature; ``diff_language`` when the diff is of another text
+    than the one in the reader's language (only that one changed)."""
+    letter = letter.in_language(w.language)
     signatory = SignatoryButton(signatory_id).dump()
     blocks: list[Block] = [
         section(w.letter_changed(escape(letter.title), letter.version)),
@@ -77,7 +88,8 @@ def reconfirm_message(
     if change_note:
         blocks.append(section(w.what_changed(escape(truncate(change_note, 1500)))))
     if diff:
-        blocks.append(section("```" + escape(truncate(diff, 2700)).replace("```", "'''") + "```"))
+        code = "```" + escape(truncate(diff, 2700)).replace("```", "'''") + "```"
+        blocks.append(section(f"{w.changes_in(diff_language)}\n{code}" if diff_language else code))
     blocks.append(
         actions(
             button(w.keep_my_signature(), ids.KEEP_SIGNATURE, signatory, style="primary"),

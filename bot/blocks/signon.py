@@ -78,13 +78,17 @@ def message_modal(
 
 
 def letter_heading(w: Words, letter: LetterView) -> list[Block]:
-    return [
+    """The letter in the reader's language when it has that text; else its main one, with a note saying so."""
+    letter = letter.in_language(w.language)
+    blocks: list[Block] = [
         section(
             w.letter_heading(escape(letter.title), letter.count, w.deadline_date(letter.deadline_at)),
             accessory=button(w.read_full_letter(), ids.READ_LETTER_BUTTON, LetterButton(letter.id).dump()),
-        ),
-        divider(),
+        )
     ]
+    if letter.language != w.language:
+        blocks.append(context(w.not_in_your_language(letter.language)))
+    return [*blocks, divider()]
 
 
 def _org_type_element(w: Words, prefill: SignOnPrefill) -> dict[str, Any]:
@@ -161,7 +165,10 @@ def signon_modal(
 
 def picker_modal(w: Words, letters: Sequence[LetterView], meta: PickerContext) -> dict[str, Any]:
     """Several letters are open: the member picks one, then the form replaces this view."""
-    options = [{"text": plain(truncate(letter.label, 75)), "value": str(letter.id)} for letter in letters[:100]]
+    options = [
+        {"text": plain(truncate(letter.in_language(w.language).label, 75)), "value": str(letter.id)}
+        for letter in letters[:100]
+    ]
     blocks: list[Block] = [
         section(w.which_letter_to_sign()),
         {
@@ -177,7 +184,8 @@ def picker_modal(w: Words, letters: Sequence[LetterView], meta: PickerContext) -
             ],
         },
     ]
-    for letter in letters[:20]:
+    for listed in letters[:20]:
+        letter = listed.in_language(w.language)
         blocks.append(
             context(w.picker_line(letter.id, escape(letter.title), letter.count, w.deadline_date(letter.deadline_at)))
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -23,9 +24,10 @@ from sqlalchemy.orm import Session
 from bot.blocks.common import Block, escape, section
 from bot.blocks.export import changes_message, export_failed_message, export_message
 from bot.delivery.claim import backoff, claim_one, record
-from bot.messages import Words
+from bot.messages import Words, words
 from bot.runtime import Runtime
 from bot.services import export as export_service
+from bot.services.letters.translations import titles
 from bot.slack.api import send_dm, slack_error
 from bot.slack.channels import channel_names
 from bot.slack.language import words_for
@@ -60,7 +62,9 @@ def deliver_request(runtime: Runtime, client: WebClient, request_id: int) -> Non
         assert request is not None
         session.expunge(request)
     attempts = request.attempts + 1
-    w = words_for(runtime, request.user_id)
+    # The export's words (headings, the CSV's header, organization types) in the language asked for, else the
+    # person's own; organizations' names are never translated.
+    w = words(request.language) if request.language else words_for(runtime, request.user_id)
     try:
         _deliver(runtime, client, w, request)
     except NotSent as failure:
@@ -93,6 +97,7 @@ def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportReque
         letter = session.get(Letter, letter_id)
         assert letter is not None
         data = export_service.load_export(session, letter, names)
+        data = replace(data, title=titles(letter).get(w.language, data.title))
         summary = export_service.changes_since_last(session, data) if request.changes_only else None
     if request.changes_only:
         text, blocks = changes_message(w, data.title, summary, len(data.rows))

@@ -19,6 +19,7 @@ from bot.services.dialect import changed
 from bot.services.export import request_export
 from bot.services.letters.letters import close_letter, text_diff
 from bot.services.letters.queries import letter_coordinators, letter_view, stats
+from bot.services.letters.translations import changed_texts
 from bot.slack.api import send_dm
 from bot.slack.language import words_for
 from bot.timeutil import utcnow
@@ -117,17 +118,20 @@ def send_reconfirmations(runtime: Runtime) -> None:
             letter = session.get(Letter, signatory.letter_id)
             assert letter is not None
             view = letter_view(session, letter, recent=0)
-            versions = {v.number: v for v in letter.versions}
-            previous = versions.get(signatory.version_confirmed) or letter.versions[0]
-            current = versions.get(version) or letter.versions[-1]
-            diff = text_diff(previous.text, current.text)
+            changes = changed_texts(letter, signatory.version_confirmed, version)
+            row = next((v for v in letter.versions if v.number == version), None)
             note, org_name, user_id, team_id = (
-                current.change_note,
+                row.change_note if row else None,
                 signatory.org_name,
                 signatory.signer_user_id,
                 letter.team_id,
             )
-        text, blocks = reconfirm_message(words_for(runtime, user_id), view, org_name, signatory_id, diff, note)
+        w = words_for(runtime, user_id)
+        # The signer sees what changed in the text they read; if only another language's text changed, that one.
+        change = next((c for c in changes if c.language == w.language), changes[0] if changes else None)
+        diff = text_diff(change.old_text or "", change.new_text) if change else ""
+        diff_language = change.language if change and change.language != w.language else None
+        text, blocks = reconfirm_message(w, view, org_name, signatory_id, diff, note, diff_language=diff_language)
         send_dm(runtime.client(team_id), user_id, text, blocks)
 
 

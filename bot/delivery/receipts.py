@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -22,9 +22,11 @@ from sqlalchemy import ColumnElement, or_, select, update
 
 from bot.blocks.signon import receipt_message
 from bot.delivery.claim import backoff, claim_many, record
+from bot.messages import Words
 from bot.runtime import Runtime
+from bot.services.letters.queries import titles_in
 from bot.services.signing.duplicates import flag_near_duplicates as flag
-from bot.services.signing.queries import receipt_view
+from bot.services.signing.queries import ReceiptView, receipt_view
 from bot.slack.api import DM_REFUSALS, send_dm
 from bot.slack.language import words_for
 from bot.slack.sending import Marker, NotSent, classify, find_sent, open_dm, send_once
@@ -168,6 +170,14 @@ def marker_of(signatory: Signatory) -> Marker:
     return Marker(RECEIPT_EVENT, f"{signatory.id}:{int(signatory.signed_at.timestamp())}")
 
 
+def _for_reader(runtime: Runtime, receipt: ReceiptView, recipient: str) -> tuple[Words, ReceiptView]:
+    """The recipient's words, and the receipt with the letter's title in their language when it has one."""
+    w = words_for(runtime, recipient)
+    with runtime.db.read() as session:
+        translated = titles_in(session, [receipt.letter_id], w.language).get(receipt.letter_id)
+    return w, replace(receipt, letter_title=translated or receipt.letter_title)
+
+
 def send_receipt(
     runtime: Runtime, client: WebClient, signatory_id: int, *, user_id: str | None = None, updated: bool = False
 ) -> bool:
@@ -178,7 +188,7 @@ def send_receipt(
     if receipt is None:
         return False
     recipient = user_id or receipt.recipient_id
-    w = words_for(runtime, recipient)
+    w, receipt = _for_reader(runtime, receipt, recipient)
     text, blocks = receipt_message(w, receipt, heading=w.receipt_updated() if updated else w.receipt_you_signed())
     return send_dm(client, recipient, text, blocks, fallback_channel=receipt.fallback_channel_id) is not None
 
@@ -191,7 +201,7 @@ def _deliver(runtime: Runtime, client: WebClient, signatory_id: int) -> None:
         if signatory is None or receipt is None:
             return
         marker, attempts = marker_of(signatory), signatory.receipt_attempts + 1
-    w = words_for(runtime, receipt.recipient_id)
+    w, receipt = _for_reader(runtime, receipt, receipt.recipient_id)
     text, blocks = receipt_message(w, receipt, heading=w.receipt_you_signed())
     try:
         channel = open_dm(client, receipt.recipient_id)

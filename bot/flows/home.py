@@ -9,12 +9,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import CoordinatorLetter, MemberLetter, home_view
-from bot.flows import words_for
+from bot.messages import words
 from bot.runtime import Runtime
 from bot.services.letters import queries as letters
 from bot.services.signing.duplicates import pending_duplicates
 from bot.services.signing.queries import signatories_of_user
 from bot.slack.api import slack_error
+from bot.slack.language import person_language
 from bot.slack.permissions import is_coordinator
 from bot.timeutil import utcnow
 from db.enums import LetterStatus
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> None:
     now = utcnow()
     global_coordinator = is_coordinator(runtime, client, user_id)
+    language = person_language(runtime, user_id)
     with runtime.db.read() as session:
         open_letters = letters.open_letters(session, team_id)
         mine = {s.letter_id: s.org_name for s in signatories_of_user(session, user_id, [x.id for x in open_letters])}
@@ -44,7 +46,7 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
                     letters.recent_signatories(session, letter.id, limit=5),
                 )
             )
-        view = home_view(words_for(runtime, user_id), member, managed)
+        view = home_view(words(language.language), member, managed, language_choice=language.choice)
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:

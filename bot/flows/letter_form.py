@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.services import posts
 from bot.services.letters import letters
 from bot.services.letters.form import LetterDraft, LetterFormInput, validate_letter_form
 from bot.services.letters.queries import get_letter
+from bot.services.letters.translations import text_at
 from bot.services.outcomes import Problem
 from bot.settings import format_duration
 from bot.slack.api import OpenedView, open_view, send_dm, update_view
@@ -42,6 +44,8 @@ FIELD_BLOCKS = {
     "channels": ids.CHANNELS_BLOCK,
     "lead_orgs": ids.LEADS_BLOCK,
     "reminders": ids.REMINDERS_BLOCK,
+    "translation_title": ids.TRANSLATION_TITLE_BLOCK,
+    "translation_text": form_blocks.translation_box_block_id(0),
 }
 
 
@@ -62,6 +66,12 @@ def form_input(view: dict[str, Any]) -> LetterFormInput:
         lead_orgs=viewstate.text(view, ids.LEADS_BLOCK, ids.LEADS_INPUT),
         reminders=viewstate.text(view, ids.REMINDERS_BLOCK, ids.REMINDERS_INPUT),
         cocoordinators=viewstate.users(view, ids.COCOORDINATORS_BLOCK, ids.COCOORDINATORS_INPUT),
+        language=viewstate.selected(view, ids.LETTER_LANGUAGE_BLOCK, ids.LETTER_LANGUAGE_INPUT),
+        translation_title=viewstate.text(view, ids.TRANSLATION_TITLE_BLOCK, ids.TRANSLATION_TITLE_INPUT),
+        translation_text_parts=tuple(
+            viewstate.text(view, form_blocks.translation_box_block_id(i), ids.TRANSLATION_TEXT_INPUT)
+            for i in range(form_blocks.LETTER_TEXT_BOXES)
+        ),
     )
 
 
@@ -78,12 +88,15 @@ def _checked_draft(
 def open_new_letter_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_id: str) -> None:
     profile = get_profile(runtime.db, client, user_id)
     local_today = utcnow().astimezone(zone(profile.tz)).date()
+    w = words_for(runtime, user_id)
     defaults = form_blocks.LetterFormDefaults(
         deadline_date=local_today + timedelta(days=7),
         reminders=", ".join(format_duration(o) for o in runtime.settings.reminder_offsets),
         tz_name=profile.tz,
+        # A coordinator most likely writes in the language they read signon in.
+        language=w.language,
     )
-    open_view(client, trigger_id, form_blocks.letter_form_modal(words_for(runtime, user_id), defaults))
+    open_view(client, trigger_id, form_blocks.letter_form_modal(w, defaults))
 
 
 def submit_new(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str, later: Later) -> None:
@@ -92,7 +105,8 @@ def submit_new(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClie
     user_id = body["user"]["id"]
     w = words_for(runtime, user_id)
     profile = get_profile(runtime.db, client, user_id)
-    draft, errors = _checked_draft(w, client, *validate_letter_form(form_input(view), tz_name=profile.tz, now=utcnow()))
+    checked = validate_letter_form(form_input(view), tz_name=profile.tz, now=utcnow(), default_language=w.language)
+    draft, errors = _checked_draft(w, client, *checked)
     if draft is None:
         ack(response_action="errors", errors=errors)
         return
@@ -153,15 +167,21 @@ def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_i
         letter = session.get(Letter, letter_id)
         assert letter is not None
         local_deadline = letter.deadline_at.astimezone(tz)
+        translation = next(iter(letter.translations), None)
+        translated = text_at(letter, translation.language) if translation else None
+        main = text_at(letter, letter.language)
         defaults = form_blocks.LetterFormDefaults(
             title=letter.title,
-            text=letter.versions[-1].text,
+            text=main.text if main else "",
             deadline_date=local_deadline.date(),
             deadline_time=local_deadline.strftime("%H:%M"),
             lead_orgs=[lead.name for lead in letter.lead_organizations],
             reminders=", ".join(part for part in letter.reminder_schedule.split(",") if part),
             cocoordinators=[c.user_id for c in letter.coordinators if c.role == CoordinatorRole.CO],
             tz_name=profile.tz,
+            language=letter.language,
+            translation_title=translation.title if translation else "",
+            translation_text=translated.text if translated else "",
         )
     update_view(client, opened, form_blocks.letter_form_modal(w, defaults, editing_letter_id=letter_id))
 
@@ -180,8 +200,9 @@ def submit_edit(
         letter = get_letter(session, letter_id, team_id)
     assert letter is not None
     profile = get_profile(runtime.db, client, user_id)
+    # An edit keeps the letter's main language, whatever a crafted payload says.
     checked = validate_letter_form(
-        form_input(view),
+        replace(form_input(view), language=letter.language),
         tz_name=profile.tz,
         now=utcnow(),
         require_channels=False,
@@ -214,6 +235,9 @@ def submit_edit(
     if result.new_version:
         reconfirm = len(result.reconfirm_signatory_ids) if result.substantive else None
         lines.append(w.new_version(result.new_version, reconfirm))
+    lines.extend(w.translation_added(language) for language in result.translations_added)
+    lines.extend(w.translation_updated(language) for language in result.translations_updated)
+    lines.extend(w.translation_removed(language) for language in result.translations_removed)
     if result.deadline_changed:
         lines.append(w.deadline_moved())
     later(

@@ -42,21 +42,24 @@ def list_letters(runtime: Runtime, ack: Ack, user_id: str, team_id: str) -> None
 
 
 def status(runtime: Runtime, ack: Ack, user_id: str, team_id: str) -> None:
+    w = words_for(runtime, user_id)
     with runtime.db.read() as session:
         rows = []
-        for signatory in signatories_of_user(session, user_id):
+        signed = signatories_of_user(session, user_id)
+        titles = letters.titles_in(session, [s.letter_id for s in signed], w.language)
+        for signatory in signed:
             letter = session.get(Letter, signatory.letter_id)
             if letter is not None and letter.team_id == team_id:
                 rows.append(
                     signon_blocks.StatusRow(
                         letter.id,
-                        letter.title,
+                        titles.get(letter.id, letter.title),
                         signatory.org_name,
                         signatory.signed_at,
                         letter.status == LetterStatus.OPEN,
                     )
                 )
-    text, blocks = signon_blocks.status_message(words_for(runtime, user_id), rows)
+    text, blocks = signon_blocks.status_message(w, rows)
     ack(text=text, blocks=blocks)
 
 

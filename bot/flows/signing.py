@@ -151,15 +151,28 @@ def picked_letter(runtime: Runtime, client: WebClient, body: dict[str, Any], tea
     show_form(runtime, client, opened, letter_view, user_id=user_id, source=meta.source, channel_id=meta.channel_id)
 
 
-def read_letter(runtime: Runtime, client: WebClient, body: dict[str, Any], letter_id: int, team_id: str) -> None:
+def read_letter(
+    runtime: Runtime,
+    client: WebClient,
+    body: dict[str, Any],
+    letter_id: int,
+    team_id: str,
+    *,
+    language: str | None = None,
+) -> None:
+    """The full text: in ``language`` (a Read-in button), else in the reader's language when the letter has it."""
     with runtime.db.read() as session:
         letter = letters.get_letter(session, letter_id, team_id)
         view = letters.letter_view(session, letter) if letter else None
     if view is None:
         return
-    modal = read_letter_modal(words_for(runtime, body["user"]["id"]), view)
+    modal = read_letter_modal(words_for(runtime, body["user"]["id"]), view, language=language)
     trigger_id = body.get("trigger_id", "")
-    if (body.get("container") or {}).get("type") == "view":
+    current = body.get("view") or {}
+    if current.get("callback_id") == ids.LETTER_READ_MODAL and isinstance(current.get("id"), str):
+        # Switching languages inside the letter: the same modal shows the other text, no view stacked on it.
+        update_view(client, OpenedView(current["id"], current.get("hash")), modal)
+    elif (body.get("container") or {}).get("type") == "view":
         push_view(client, trigger_id, modal)
     else:
         open_view(client, trigger_id, modal)
@@ -208,6 +221,7 @@ def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], team_id: str
                 source_channel_id=meta.channel_id,
                 now=now,
                 team_id=team_id,
+                language=w.language,
             )
         )
     except StorageUnavailable:

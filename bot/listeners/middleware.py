@@ -7,6 +7,8 @@
   may manage it; the letter id then waits in ``context["letter_id"]``. A refusal answers the person (a
   message, or an inline error on the modal) and the handler never runs.
 * :func:`may_start_letters` (listener middleware): only coordinators submit a new letter.
+* :func:`learn_languages` (global): someone signon has never seen is looked up in Slack first, so even the
+  first answer they get is in their language.
 
 Docs: https://docs.slack.dev/tools/bolt-python/concepts/listener-middleware
 """
@@ -27,6 +29,7 @@ from bot.flows.lookups import letter_in_workspace, letter_of_signatory
 from bot.flows.replies import reply
 from bot.messages import Task
 from bot.runtime import Runtime
+from bot.slack.language import learn_language
 from bot.slack.permissions import can_manage, is_coordinator
 
 Next = Callable[[], BoltResponse | None]
@@ -40,6 +43,34 @@ def attach_runtime(runtime: Runtime) -> Callable[..., BoltResponse | None]:
         return next()
 
     return attach
+
+
+# Requests where a person may meet signon for the first time. A view submission comes from someone who opened
+# the view (and so was looked up then), and sign-on submissions must be acknowledged fast.
+_FIRST_CONTACTS = ("block_actions", "shortcut", "message_action")
+
+
+def _newcomer(body: dict[str, Any]) -> str | None:
+    """The person behind a request that may be their first: a command, a button, a shortcut, App Home."""
+    if body.get("command"):
+        user = body.get("user_id")
+    elif body.get("type") in _FIRST_CONTACTS:
+        user = (body.get("user") or {}).get("id")
+    elif (body.get("event") or {}).get("type") == "app_home_opened":
+        user = body["event"].get("user")
+    else:
+        return None
+    return user if isinstance(user, str) and user else None
+
+
+def learn_languages(body: dict[str, Any], context: BoltContext, client: WebClient, next: Next) -> BoltResponse | None:
+    """Global middleware (after :func:`attach_runtime`): the Slack language of a person signon has no profile
+    of yet, asked before their listener answers (a cached profile costs one read)."""
+    user_id = _newcomer(body)
+    runtime = context.get("runtime")
+    if user_id is not None and isinstance(runtime, Runtime):
+        learn_language(runtime, client, user_id)
+    return next()
 
 
 def action_value(body: dict[str, Any]) -> str:

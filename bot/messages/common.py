@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.messages.base import WordsBase
-from db.enums import OrgType
+from bot.messages.languages import info
+from db.enums import Language, OrgType
 
 
 class CommonWords(WordsBase):
@@ -35,7 +36,24 @@ class CommonWords(WordsBase):
             parts.append(self._n("{count} hour", "{count} hours", hours))
         if minutes and not days and len(parts) < 2:
             parts.append(self._n("{count} minute", "{count} minutes", minutes))
-        return " ".join(parts)
+        if len(parts) == 2:
+            # Translators: a duration in two parts, such as “2 days” and “3 hours” (Spanish joins them with “y”).
+            return self._("{first} {second}", first=parts[0], second=parts[1])
+        return parts[0]
+
+    def language_name(self, code: str) -> str:
+        """A language's name in this language, as it reads inside a sentence (“in Spanish”, “en inglés”)."""
+        texts = {
+            Language.EN: lambda: self._("English"),
+            Language.ES: lambda: self._("Spanish"),
+        }
+        text = texts.get(code)  # type: ignore[call-overload]
+        return text() if text else code
+
+    def own_language_name(self, code: str) -> str:
+        """How a language names itself (“Español”), whatever language these words are in: a selector of
+        languages lists each one so its own readers recognize it."""
+        return info(code).own_name
 
     def letter_state(self, is_open: bool) -> str:
         return self._("open") if is_open else self._("closed")

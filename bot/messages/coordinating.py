@@ -104,7 +104,8 @@ class CoordinatingWords(CommonWords):
         return self._("Members sign with the button on the post or `/signon {id}`.", id=letter_id)
 
     def channel_problem(self, problem: ChannelProblem) -> str:
-        channel = f"#{problem.name}" if problem.name else f"<#{problem.channel_id}>"
+        mention = f"<#{problem.channel_id}>"
+        channel = f"#{problem.name}" if problem.name else mention
         texts = {
             ChannelTrouble.NEEDS_INVITE: lambda: self._(
                 "{channel} is private and signon isn't in it: type /invite @signon there first", channel=channel
@@ -112,7 +113,7 @@ class CoordinatingWords(CommonWords):
             ChannelTrouble.ARCHIVED: lambda: self._("{channel} is archived", channel=channel),
             ChannelTrouble.NOT_A_CHANNEL: lambda: self._("direct messages can't hold a letter; pick channels"),
             ChannelTrouble.UNCHECKED: lambda: self._(
-                "{channel} could not be checked ({code})", channel=f"<#{problem.channel_id}>", code=problem.error
+                "{channel} could not be checked ({code})", channel=mention, code=problem.error
             ),
         }
         return texts[problem.trouble]()
@@ -156,6 +157,23 @@ class CoordinatingWords(CommonWords):
             "The text is now version {version}; {count} signers will be asked to confirm again.",
             reconfirm,
             version=version,
+        )
+
+    def translation_added(self, language: str) -> str:
+        return self._(
+            ":globe_with_meridians: Added the translation into {language}.", language=self.language_name(language)
+        )
+
+    def translation_updated(self, language: str) -> str:
+        return self._(
+            ":globe_with_meridians: Saved the translation into {language}.", language=self.language_name(language)
+        )
+
+    def translation_removed(self, language: str) -> str:
+        return self._(
+            ":globe_with_meridians: Removed the translation into {language}; its earlier versions stay in the "
+            "letter's history.",
+            language=self.language_name(language),
         )
 
     def deadline_moved(self) -> str:

@@ -45,6 +45,18 @@ class LetterWords(CommonWords):
     def led_by(self, leads: str) -> str:
         return self._("Led by {leads}", leads=leads)
 
+    def read_in_this_language(self) -> str:
+        """The button that opens the letter in these words' language, labeled in it (“Leer en español”)."""
+        return self._("Read in {language}", language=self.language_name(self.language))
+
+    def not_in_your_language(self, shown: str) -> str:
+        """Under a letter that has no text in these words' language: which language is shown instead."""
+        return self._(
+            "_This letter has no {language} version; here is its {shown} text._",
+            language=self.language_name(self.language),
+            shown=self.language_name(shown),
+        )
+
     def have_signed(self, count: int) -> str:
         return self._n(":memo: {count} organization has signed", ":memo: {count} organizations have signed", count)
 
@@ -83,6 +95,37 @@ class LetterWords(CommonWords):
 
     def save_changes(self) -> str:
         return self._("Save changes")
+
+    def letter_language_label(self) -> str:
+        return self._("Language of the letter")
+
+    def letter_language_hint(self) -> str:
+        return self._("The title and text below are in this language; the channel posts show them.")
+
+    def translation_heading(self, language: str | None) -> str:
+        if language is None:
+            return self._("*Translation* (optional)")
+        return self._("*Translation into {language}* (optional)", language=self.language_name(language))
+
+    def translation_explained(self) -> str:
+        return self._(
+            "The same letter in the other language: Spanish for a letter in English, English for one in Spanish. "
+            "Each member reads it in their language; everyone signs one list."
+        )
+
+    def translation_title_label(self) -> str:
+        return self._("Title of the translation")
+
+    def translation_text_label(self) -> str:
+        return self._("Text of the translation")
+
+    def translation_text_continued_label(self, part: int) -> str:
+        return self._("Text of the translation (continued, part {part})", part=part)
+
+    def translation_text_hint(self) -> str:
+        return self._(
+            "Leave the title and text empty for a letter in one language; empty them to remove a translation."
+        )
 
     def letter_title_label(self) -> str:
         return self._("Title")
@@ -168,6 +211,10 @@ class LetterWords(CommonWords):
             LetterProblem.TITLE_MISSING: lambda: self._("Give the letter a title."),
             LetterProblem.TITLE_TOO_LONG: lambda: self._("Keep the title under {limit} characters.", limit=p["limit"]),
             LetterProblem.TEXT_MISSING: lambda: self._("Paste the text of the letter."),
+            LetterProblem.TRANSLATION_TITLE_MISSING: lambda: self._("Give the translation its title too."),
+            LetterProblem.TRANSLATION_TEXT_MISSING: lambda: self._(
+                "Paste the text of the translation too, or empty its title."
+            ),
             LetterProblem.TEXT_TOO_LONG: lambda: self._(
                 "The letter is {length} characters; the limit is {limit}.",
                 length=self.number(int(str(p["length"]))),

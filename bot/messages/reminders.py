@@ -122,6 +122,9 @@ class ReminderWords(CommonWords):
     def what_changed(self, note: str) -> str:
         return self._("*What changed, in their words:*\n{note}", note=note)
 
+    def changes_in(self, language: str) -> str:
+        return self._("*Changes to the {language} text:*", language=self.language_name(language))
+
     def keep_my_signature(self) -> str:
         return self._("Keep my signature")
 

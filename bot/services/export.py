@@ -290,6 +290,7 @@ def request_export(
     changes_only: bool = False,
     final: bool = False,
     response_url: str | None = None,
+    language: str | None = None,
 ) -> int:
     """Ask for an export to be delivered (by the exports job, or at once by the flow that asked); its id."""
     request = ExportRequest(
@@ -299,6 +300,7 @@ def request_export(
         fmt=fmt if fmt in FORMATS else "all",
         changes_only=changes_only,
         final=final,
+        language=language,
         response_url=response_url if response_url and len(response_url) <= 500 else None,
         status=DeliveryStatus.PENDING,
         attempts=0,

@@ -26,6 +26,8 @@ class Profile:
     deleted: bool = False
     is_admin: bool = False
     is_stranger: bool = False
+    # Slack's locale ("es-ES"), asked with include_locale; None when Slack did not say.
+    locale: str | None = None
 
     @property
     def email_domain(self) -> str | None:
@@ -46,6 +48,7 @@ def _row_to_profile(row: SlackUser) -> Profile:
         row.deleted,
         row.is_admin,
         row.is_stranger,
+        row.locale,
     )
 
 
@@ -62,6 +65,7 @@ def save_profiles(session: Session, profiles: Iterable[Profile], now: datetime) 
             "deleted": profile.deleted,
             "is_admin": profile.is_admin,
             "is_stranger": profile.is_stranger,
+            "locale": profile.locale,
             "fetched_at": now,
         }
         statement = insert(session, SlackUser).values(**values)

@@ -1,4 +1,8 @@
-"""People's profiles from Slack (users.info, users.list), through the cache in the database."""
+"""People's profiles from Slack (users.info, users.list), through the cache in the database.
+
+Both calls ask ``include_locale``: the person's Slack language decides the language signon speaks to them
+(bot/slack/language.py). https://docs.slack.dev/reference/methods/users.info
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
         deleted=bool(user.get("deleted")),
         is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
         is_stranger=bool(user.get("is_stranger")),
+        locale=(user.get("locale") or None) and str(user["locale"])[:16],
     )
 
 
@@ -45,7 +50,7 @@ def get_profile(db: Database, client: WebClient, user_id: str, *, max_age: timed
     if cached and now - cached[1] < max_age:
         return cached[0]
     try:
-        user = client.users_info(user=user_id)["user"]
+        user = client.users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as error:
         log.info("users.info failed for %s: %s", user_id, error.response.get("error"))
         return cached[0] if cached else Profile(user_id)
@@ -71,7 +76,12 @@ def refresh_profiles(db: Database, client: WebClient, user_ids: Iterable[str]) -
     if len(missing) > 20:
         cursor: str | None = None
         while True:
-            page = client.users_list(limit=200, cursor=cursor) if cursor else client.users_list(limit=200)
+            # include_locale: the language each person reads their reminder in.
+            page = (
+                client.users_list(limit=200, cursor=cursor, include_locale=True)
+                if cursor
+                else client.users_list(limit=200, include_locale=True)
+            )
             members: list[dict[str, Any]] = page.get("members", [])
             for user in members:
                 profile = profile_from_user(user)
@@ -84,7 +94,7 @@ def refresh_profiles(db: Database, client: WebClient, user_ids: Iterable[str]) -
     for user_id in wanted - result.keys():
         # Not in this workspace's list (Slack Connect guests) or few enough to ask one by one.
         try:
-            profile = profile_from_user(client.users_info(user=user_id)["user"])
+            profile = profile_from_user(client.users_info(user=user_id, include_locale=True)["user"])
         except SlackApiError as error:
             log.info("users.info failed for %s: %s", user_id, error.response.get("error"))
             profile = cached[user_id][0] if user_id in cached else Profile(user_id)

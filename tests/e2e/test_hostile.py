@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import make_url, select
 
 from bot import ids
-from db.models import Letter, ReminderMute, SignatoryContact, SignatoryStatus
+from db.enums import SignatoryStatus
+from db.models import Letter, ReminderMute, SignatoryContact
 from tests.conftest import TEST_DATABASE_URL, Coalition, RunningApp
 from tests.e2e.steps import (
     create_letter,

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from db.models import DeliveryStatus, ReminderDelivery, ReminderRun
+from db.enums import DeliveryStatus
+from db.models import ReminderDelivery, ReminderRun
 from tests.conftest import Coalition, RunningApp, check_app_health, start_app
 from tests.e2e.steps import create_letter, db_session, message_text, sign_on
 from tests.fakeslack import FakeSlack

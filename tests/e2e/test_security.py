@@ -24,7 +24,8 @@ from sqlalchemy import create_engine, select, update
 from bot import ids
 from bot.messages import ENGLISH
 from bot.services import export as export_service
-from db.models import Base, Letter, LetterStatus, ReminderRun, SignatoryStatus
+from db.enums import LetterStatus, SignatoryStatus
+from db.models import Base, Letter, ReminderRun
 from tests.conftest import Coalition, RunningApp, check_app_health, start_app
 from tests.e2e.steps import (
     create_letter,

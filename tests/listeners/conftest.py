@@ -48,7 +48,7 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 def client() -> Mock:
     """A Web API client that knows every person as a plain member (not an admin)."""
     mock = Mock(WebClient)
-    mock.users_info.side_effect = lambda user: {"user": {"id": user, "team_id": TEAM, "profile": {}}}
+    mock.users_info.side_effect = lambda user, **_: {"user": {"id": user, "team_id": TEAM, "profile": {}}}
     return mock
 
 

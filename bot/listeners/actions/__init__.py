@@ -1,7 +1,7 @@
 from slack_bolt import App
 
 from bot import ids
-from bot.listeners.actions import letters, reminders, signing
+from bot.listeners.actions import language, letters, reminders, signing
 from bot.listeners.followups import acknowledge
 from bot.listeners.middleware import manages_letter_from_button
 
@@ -12,6 +12,7 @@ COORDINATOR = [manages_letter_from_button]
 def register(app: App) -> None:
     app.action(ids.SIGN_ON_BUTTON)(ack=acknowledge, lazy=[signing.sign_on_button])
     app.action(ids.READ_LETTER_BUTTON)(ack=acknowledge, lazy=[signing.read_letter_button])
+    app.action(ids.READ_IN_LANGUAGE)(ack=acknowledge, lazy=[signing.read_in_language])
     app.action(ids.PICK_LETTER)(ack=acknowledge, lazy=[signing.pick_letter])
     app.action(ids.EDIT_SIGNATURE)(ack=acknowledge, lazy=[signing.edit_signature])
     app.action(ids.WITHDRAW_SIGNATURE)(ack=acknowledge, lazy=[signing.withdraw_signature])
@@ -29,5 +30,6 @@ def register(app: App) -> None:
     app.action(ids.REVIEW_DISMISS, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.review_dismiss])
     app.action(ids.REMOVE_SIGNATORY, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.remove_signatory])
     app.action(ids.HOME_REFRESH)(ack=acknowledge, lazy=[letters.refresh_home])
+    app.action(ids.CHOOSE_LANGUAGE)(ack=acknowledge, lazy=[language.choose_language])
     app.action(ids.STOP_REMINDERS)(ack=acknowledge, lazy=[reminders.mute])
     app.action(ids.ORG_ALREADY_SIGNED)(ack=acknowledge, lazy=[reminders.mute])

@@ -1,4 +1,5 @@
-"""Buttons members press: Sign on, Read the letter, the letter picker, Edit, Withdraw, Keep, merge questions.
+"""Buttons members press: Sign on, Read the letter (in one of its languages), the letter picker, Edit, Withdraw,
+Keep, merge questions.
 
 Docs: https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
 """
@@ -10,7 +11,7 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.contracts import DelegateButton, LetterButton, MergeButton, SignatoryButton, Source, parse_id
+from bot.contracts import DelegateButton, LetterButton, MergeButton, ReadButton, SignatoryButton, Source, parse_id
 from bot.flows import delegates, editing, signing
 from bot.flows.replies import reply
 from bot.listeners.middleware import action_value
@@ -47,6 +48,14 @@ def read_letter_button(body: dict[str, Any], client: WebClient, context: BoltCon
     button = LetterButton.load(action_value(body))
     if button is not None:
         signing.read_letter(context["runtime"], client, body, button.letter_id, context.team_id or "")
+
+
+def read_in_language(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    button = ReadButton.load(action_value(body))
+    if button is not None:
+        signing.read_letter(
+            context["runtime"], client, body, button.letter_id, context.team_id or "", language=button.language
+        )
 
 
 def pick_letter(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -12,6 +12,7 @@ from bot.blocks.help import help_message, unknown_command
 from bot.flows import commands
 from bot.flows.commands import CommandRequest
 from bot.flows.exporting import export_command
+from bot.flows.language import language_command
 from bot.flows.members import matching_letters
 from bot.messages import Words
 from bot.slack.permissions import is_coordinator
@@ -48,10 +49,12 @@ def _sign(request: CommandRequest) -> None:
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("", _sign, Words.usage_sign, aliases=("sign", "open")),
-    Subcommand("list", commands.list_letters, Words.usage_list, aliases=("ls",)),
-    Subcommand("status", commands.status, Words.usage_status),
+    # Spanish aliases for what members type most; the usage lines name the English words.
+    Subcommand("list", commands.list_letters, Words.usage_list, aliases=("ls", "lista")),
+    Subcommand("status", commands.status, Words.usage_status, aliases=("estado",)),
     Subcommand("withdraw", commands.withdraw, Words.usage_withdraw, aliases=("remove",)),
-    Subcommand("help", _help, Words.usage_help, aliases=("?",)),
+    Subcommand("language", language_command, Words.usage_language, aliases=("idioma", "lang")),
+    Subcommand("help", _help, Words.usage_help, aliases=("?", "ayuda")),
     Subcommand("new", commands.new_letter, Words.usage_new, for_coordinators=True, aliases=("create", "start")),
     Subcommand("edit", commands.manage, Words.usage_edit, for_coordinators=True),
     Subcommand("close", commands.manage, Words.usage_close, for_coordinators=True),

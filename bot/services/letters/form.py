@@ -12,6 +12,7 @@ from bot.services.outcomes import Problem
 from bot.services.signing.form import clean_text
 from bot.settings import DurationError, parse_durations
 from bot.timeutil import local_to_utc
+from db.enums import Language
 from db.models import LETTER_TEXT_MAX, LETTER_TITLE_MAX, ORG_NAME_MAX
 
 MAX_CHANNELS = 10
@@ -26,6 +27,8 @@ class LetterProblem(enum.StrEnum):
     TITLE_TOO_LONG = "title_too_long"
     TEXT_MISSING = "text_missing"
     TEXT_TOO_LONG = "text_too_long"
+    TRANSLATION_TITLE_MISSING = "translation_title_missing"
+    TRANSLATION_TEXT_MISSING = "translation_text_missing"
     DATE_MISSING = "date_missing"
     TIME_MISSING = "time_missing"
     DEADLINE_PAST = "deadline_past"
@@ -41,6 +44,15 @@ class LetterProblem(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class TranslationDraft:
+    """The letter in its other language: its own title and text."""
+
+    language: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class LetterDraft:
     title: str
     text: str
@@ -49,6 +61,9 @@ class LetterDraft:
     lead_orgs: tuple[str, ...]
     reminder_offsets: tuple[timedelta, ...]
     cocoordinators: tuple[str, ...] = ()
+    # The main language: the title and text above, and the channel posts.
+    language: str = Language.EN
+    translation: TranslationDraft | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,14 @@ class LetterFormInput:
     lead_orgs: str | None
     reminders: str | None
     cocoordinators: tuple[str, ...] = ()
+    language: str | None = None
+    translation_title: str | None = None
+    translation_text_parts: tuple[str | None, ...] = ()
+
+
+def other_language(language: str) -> Language:
+    """The language a letter's translation is in: the one signon speaks besides the letter's own."""
+    return next(code for code in Language if code != language)
 
 
 def clean_letter_text(value: str | None) -> str:
@@ -146,25 +169,23 @@ def validate_letter_form(
     now: datetime,
     require_channels: bool = True,
     unchanged_deadline: datetime | None = None,
+    default_language: str = Language.EN,
 ) -> tuple[LetterDraft | None, dict[str, Problem]]:
     """Check a letter form; problems keyed by field (title, text, deadline_date, deadline_time, channels, …).
 
     ``unchanged_deadline``: when editing, the letter's current deadline, which may stay as it is even if it
-    has passed (fixing a typo in a closed letter must not demand a new deadline).
+    has passed (fixing a typo in a closed letter must not demand a new deadline). ``default_language``: the
+    main language when the form has no choice of it (editing keeps the letter's).
     """
     errors: dict[str, Problem] = {}
-    title = clean_text(raw.title)
+    title, text = clean_text(raw.title), _joined(raw.text_parts)
     if not title:
         errors["title"] = Problem(LetterProblem.TITLE_MISSING)
-    elif len(title) > LETTER_TITLE_MAX:
-        errors["title"] = Problem(LetterProblem.TITLE_TOO_LONG, {"limit": LETTER_TITLE_MAX})
-
-    parts = [clean_letter_text(part) for part in raw.text_parts]
-    text = "\n\n".join(part for part in parts if part)
     if not text:
         errors["text"] = Problem(LetterProblem.TEXT_MISSING)
-    elif len(text) > LETTER_TEXT_MAX:
-        errors["text"] = Problem(LetterProblem.TEXT_TOO_LONG, {"length": len(text), "limit": LETTER_TEXT_MAX})
+    _check_lengths(title, text, errors)
+    language = raw.language if raw.language in tuple(Language) else default_language
+    translation = _translation(raw, other_language(language), errors)
 
     deadline = _deadline(raw, tz_name, now, unchanged_deadline, errors)
 
@@ -179,4 +200,30 @@ def validate_letter_form(
     cocoordinators = tuple(dict.fromkeys(u for u in raw.cocoordinators if u))[:MAX_COCOORDINATORS]
     if errors or deadline is None:
         return None, errors
-    return LetterDraft(title, text, deadline, channels, tuple(leads), offsets, cocoordinators), {}
+    draft = LetterDraft(title, text, deadline, channels, tuple(leads), offsets, cocoordinators, language, translation)
+    return draft, {}
+
+
+def _joined(parts: tuple[str | None, ...]) -> str:
+    cleaned = [clean_letter_text(part) for part in parts]
+    return "\n\n".join(part for part in cleaned if part)
+
+
+def _check_lengths(title: str, text: str, errors: dict[str, Problem], prefix: str = "") -> None:
+    if len(title) > LETTER_TITLE_MAX:
+        errors[prefix + "title"] = Problem(LetterProblem.TITLE_TOO_LONG, {"limit": LETTER_TITLE_MAX})
+    if len(text) > LETTER_TEXT_MAX:
+        errors[prefix + "text"] = Problem(LetterProblem.TEXT_TOO_LONG, {"length": len(text), "limit": LETTER_TEXT_MAX})
+
+
+def _translation(raw: LetterFormInput, language: str, errors: dict[str, Problem]) -> TranslationDraft | None:
+    """The translation, when the form has one: a title and a text, or neither (no translation)."""
+    title, text = clean_text(raw.translation_title), _joined(raw.translation_text_parts)
+    if not title and not text:
+        return None
+    if not title:
+        errors["translation_title"] = Problem(LetterProblem.TRANSLATION_TITLE_MISSING)
+    if not text:
+        errors["translation_text"] = Problem(LetterProblem.TRANSLATION_TEXT_MISSING)
+    _check_lengths(title, text, errors, prefix="translation_")
+    return TranslationDraft(language, title, text)

@@ -12,9 +12,18 @@ from sqlalchemy.orm import Session
 from bot import orgnames
 from bot.services import audit
 from bot.services.letters.form import LetterDraft
+from bot.services.letters.translations import TextChange, add_version, apply_translation, text_at
 from bot.settings import format_duration, parse_durations
 from db.enums import CoordinatorRole, LetterStatus, PostStatus, RunStatus, SignatoryStatus
-from db.models import NOTE_MAX, LeadOrganization, Letter, LetterCoordinator, LetterVersion, ReminderRun, Signatory
+from db.models import (
+    LeadOrganization,
+    Letter,
+    LetterCoordinator,
+    LetterTranslation,
+    LetterVersion,
+    ReminderRun,
+    Signatory,
+)
 
 
 @dataclass
@@ -27,6 +36,10 @@ class EditResult:
     channels_added: list[str] = field(default_factory=list)
     reconfirm_signatory_ids: list[int] = field(default_factory=list)
     diff: str = ""
+    # Languages whose translation this edit added, changed (title or text) or removed.
+    translations_added: list[str] = field(default_factory=list)
+    translations_updated: list[str] = field(default_factory=list)
+    translations_removed: list[str] = field(default_factory=list)
 
 
 def create_letter(
@@ -36,6 +49,7 @@ def create_letter(
         team_id=team_id,
         enterprise_id=enterprise_id,
         title=draft.title,
+        language=draft.language,
         status=LetterStatus.OPEN,
         deadline_at=draft.deadline_at,
         reminder_schedule=",".join(format_duration(o) for o in draft.reminder_offsets),
@@ -49,9 +63,39 @@ def create_letter(
     session.flush()
     session.add(
         LetterVersion(
-            letter_id=letter.id, number=1, text=draft.text, substantive=True, created_by=actor, created_at=now
+            letter_id=letter.id,
+            number=1,
+            language=draft.language,
+            text=draft.text,
+            substantive=True,
+            created_by=actor,
+            created_at=now,
         )
     )
+    if draft.translation is not None:
+        # The translation is version 2: one numbering per letter, whichever language a version is in.
+        translation = draft.translation
+        letter.current_version = 2
+        session.add(
+            LetterTranslation(
+                letter_id=letter.id,
+                language=translation.language,
+                title=translation.title,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        session.add(
+            LetterVersion(
+                letter_id=letter.id,
+                number=2,
+                language=translation.language,
+                text=translation.text,
+                substantive=True,
+                created_by=actor,
+                created_at=now,
+            )
+        )
     session.add(LetterCoordinator(letter_id=letter.id, user_id=actor, role=CoordinatorRole.OWNER))
     for user_id in draft.cocoordinators:
         if user_id != actor:
@@ -120,57 +164,57 @@ def edit_letter(
     change_note: str | None,
     now: datetime,
 ) -> EditResult:
-    """Apply an edit. A text change makes a new version; a substantive one asks signers to confirm again."""
+    """Apply an edit. A change to the text of any language makes a new version; a substantive one asks signers to
+    confirm again."""
     result = EditResult(letter.id)
-    current = letter.versions[-1]
     changes: dict[str, object] = {}
-    if draft.text != current.text:
-        result.text_changed = True
-        result.substantive = substantive
-        number = letter.current_version + 1
-        session.add(
-            LetterVersion(
-                letter_id=letter.id,
-                number=number,
+    before = letter.current_version
+    texts: list[TextChange] = []
+    main = text_at(letter, letter.language)
+    if main is None or draft.text != main.text:
+        texts.append(
+            add_version(
+                session,
+                letter,
+                language=letter.language,
                 text=draft.text,
                 substantive=substantive,
-                change_note=(change_note or "")[:NOTE_MAX] or None,
-                created_by=actor,
-                created_at=now,
+                change_note=change_note,
+                actor=actor,
+                now=now,
             )
         )
-        letter.current_version = number
+    translated = apply_translation(
+        session, letter, draft.translation, substantive=substantive, change_note=change_note, actor=actor, now=now
+    )
+    texts.extend(translated.texts)
+    result.translations_added = translated.added
+    result.translations_updated = translated.updated
+    result.translations_removed = translated.removed
+    if translated.added or translated.updated or translated.removed:
+        changes["translations"] = {
+            "added": translated.added,
+            "updated": translated.updated,
+            "removed": translated.removed,
+        }
+    if texts:
+        number = letter.current_version
+        result.text_changed = True
+        result.substantive = substantive
         result.new_version = number
-        result.diff = text_diff(current.text, draft.text)
+        result.diff = text_diff(texts[0].old_text or "", texts[0].new_text)
         changes["version"] = number
+        changes["languages"] = [change.language for change in texts]
+        active = (Signatory.letter_id == letter.id, Signatory.status == SignatoryStatus.ACTIVE)
         if substantive:
-            signatories = (
-                session.execute(
-                    select(Signatory).where(
-                        Signatory.letter_id == letter.id, Signatory.status == SignatoryStatus.ACTIVE
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            for signatory in signatories:
+            for signatory in session.execute(select(Signatory).where(*active)).scalars():
                 signatory.reconfirm_requested_version = number
                 signatory.updated_at = now
                 result.reconfirm_signatory_ids.append(signatory.id)
         else:
-            # A correction (typo, formatting): earlier signatures carry over to the new version.
-            signatories = (
-                session.execute(
-                    select(Signatory).where(
-                        Signatory.letter_id == letter.id,
-                        Signatory.status == SignatoryStatus.ACTIVE,
-                        Signatory.version_confirmed == number - 1,
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            for signatory in signatories:
+            # A correction (typo, formatting): signatures of the version before carry over to the new one.
+            carried = select(Signatory).where(*active, Signatory.version_confirmed == before)
+            for signatory in session.execute(carried).scalars():
                 signatory.version_confirmed = number
     if draft.title != letter.title:
         changes["title"] = [letter.title, draft.title]

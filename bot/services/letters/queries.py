@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.enums import LetterStatus, PostStatus, SignatoryStatus
-from db.models import ChannelPost, Letter, LetterCoordinator, Signatory
+from bot.services.letters.translations import text_at
+from db.enums import Language, LetterStatus, PostStatus, SignatoryStatus
+from db.models import ChannelPost, Letter, LetterCoordinator, LetterTranslation, Signatory
 
 
 def get_letter(session: Session, letter_id: int, team_id: str | None = None) -> Letter | None:
@@ -65,10 +66,17 @@ def find_letters(session: Session, team_id: str, reference: str) -> list[Letter]
     if not words:
         return []
     candidates = recent_letters(session, team_id, limit=200)
-    exact = [letter for letter in candidates if letter.title.casefold() == reference.casefold()]
+    # A letter is found by its title in any of its languages.
+    titles = {letter.id: [letter.title.casefold()] for letter in candidates}
+    translated = select(LetterTranslation.letter_id, LetterTranslation.title).where(
+        LetterTranslation.letter_id.in_(list(titles))
+    )
+    for letter_id, title in session.execute(translated):
+        titles[letter_id].append(title.casefold())
+    exact = [letter for letter in candidates if reference.casefold() in titles[letter.id]]
     if exact:
         return exact
-    return [letter for letter in candidates if all(word in letter.title.casefold() for word in words)]
+    return [letter for letter in candidates if any(all(w in t for w in words) for t in titles[letter.id])]
 
 
 def is_letter_coordinator(session: Session, letter_id: int, user_id: str) -> bool:
@@ -89,8 +97,21 @@ def letter_coordinators(session: Session, letter_id: int) -> list[str]:
 
 
 @dataclass(frozen=True)
+class LetterText:
+    """The letter's title and current text in one language."""
+
+    language: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class LetterView:
-    """What the Slack surfaces need to show a letter, read in one snapshot (see `letter_view`)."""
+    """What the Slack surfaces need to show a letter, read in one snapshot (see `letter_view`).
+
+    ``title`` and ``text`` are in ``language`` (the letter's main one unless :meth:`in_language` chose another);
+    ``others`` holds its texts in the other languages, so every surface can show each reader theirs.
+    """
 
     id: int
     title: str
@@ -102,6 +123,25 @@ class LetterView:
     recent: Sequence[str] = ()
     lead_orgs: Sequence[str] = ()
     closed_at: datetime | None = None
+    language: str = Language.EN
+    main_language: str = Language.EN
+    others: Sequence[LetterText] = ()
+
+    def in_language(self, language: str) -> LetterView:
+        """The same letter with its title and text in ``language``; as it is when it has no text in it."""
+        if language == self.language:
+            return self
+        wanted = next((text for text in self.others if text.language == language), None)
+        if wanted is None:
+            return self
+        mine = LetterText(self.language, self.title, self.text)
+        others = tuple(text for text in (mine, *self.others) if text.language != language)
+        return replace(self, title=wanted.title, text=wanted.text, language=language, others=others)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the letter has a text in, the one shown first."""
+        return (self.language, *(text.language for text in self.others))
 
     @property
     def is_open(self) -> bool:
@@ -114,19 +154,40 @@ class LetterView:
 
 def letter_view(session: Session, letter: Letter, *, recent: int = 5) -> LetterView:
     numbers = stats(session, letter.id, recent=recent)
-    version = letter.versions[-1]
+    main = text_at(letter, letter.language) or letter.versions[-1]
+    others = []
+    for translation in letter.translations:
+        current = text_at(letter, translation.language)
+        if current is not None and translation.language != letter.language:
+            others.append(LetterText(translation.language, translation.title, current.text))
     return LetterView(
         id=letter.id,
         title=letter.title,
-        text=version.text,
+        text=main.text,
         deadline_at=letter.deadline_at,
         status=letter.status,
         count=numbers.count,
-        version=version.number,
+        version=letter.current_version,
         recent=tuple(numbers.recent),
         lead_orgs=tuple(lead.name for lead in letter.lead_organizations),
         closed_at=letter.closed_at,
+        language=letter.language,
+        main_language=letter.language,
+        others=tuple(others),
     )
+
+
+def titles_in(session: Session, letter_ids: Sequence[int], language: str) -> dict[int, str]:
+    """The titles of letters in ``language``, for those that have a translation into it (the others keep
+    their main title, which the caller has)."""
+    if not letter_ids:
+        return {}
+    rows = session.execute(
+        select(LetterTranslation.letter_id, LetterTranslation.title).where(
+            LetterTranslation.letter_id.in_(list(letter_ids)[:500]), LetterTranslation.language == language
+        )
+    )
+    return {letter_id: title for letter_id, title in rows}
 
 
 def recent_signatories(session: Session, letter_id: int, *, limit: int = 5) -> list[tuple[int, str]]:

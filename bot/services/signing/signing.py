@@ -19,7 +19,7 @@ from bot.services.outcomes import Action, Actor, LetterClosed, LetterMissing, No
 from bot.services.signing.acting import may_act_for
 from bot.services.signing.form import SignOnForm
 from db.enums import ReceiptStatus, SignatoryStatus
-from db.models import Letter, Signatory
+from db.models import Letter, LetterTranslation, Signatory
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,22 @@ def _add_contact(
     return bool(changed(connection.execute(statement, values)))
 
 
+# The title in the signer's language comes in the same query: the confirmation shows it, at no extra round trip.
+_TRANSLATED_TITLE = (
+    select(LetterTranslation.title)
+    .where(LetterTranslation.letter_id == Letter.id, LetterTranslation.language == bindparam("language"))
+    .correlate(Letter)
+    .scalar_subquery()
+)
 _LETTER_FOR_SIGN_ON = select(
-    Letter.id, Letter.team_id, Letter.title, Letter.status, Letter.deadline_at, Letter.closed_at, Letter.current_version
+    Letter.id,
+    Letter.team_id,
+    Letter.title,
+    Letter.status,
+    Letter.deadline_at,
+    Letter.closed_at,
+    Letter.current_version,
+    _TRANSLATED_TITLE.label("translated_title"),
 ).where(Letter.id == bindparam("letter_id"))
 
 
@@ -129,21 +143,24 @@ def sign_on(
     source_channel_id: str | None,
     now: datetime,
     team_id: str | None = None,
+    language: str | None = None,
 ) -> SignOnOutcome:
     """Sign ``form.org_name`` onto a letter, or record the person as another contact if it already signed.
 
     Idempotent: the same submission any number of times, from any number of processes, leaves one
     signatory. The receipt (and the near-duplicate check it carries) is left ``pending`` for the receipts
-    job, so the acknowledgement waits for nothing else.
+    job, so the acknowledgement waits for nothing else. The outcome carries the letter's title in
+    ``language`` when it has a translation into it.
     """
     # Core statements on the session's connection throughout the common path: a rush of sign-ons is
     # CPU-bound, and the ORM's unit of work costs several times more than the SQL itself.
     connection = session.connection()
-    letter = connection.execute(_LETTER_FOR_SIGN_ON, {"letter_id": letter_id}).one_or_none()
+    letter = connection.execute(_LETTER_FOR_SIGN_ON, {"letter_id": letter_id, "language": language}).one_or_none()
     if letter is None or (team_id is not None and letter.team_id != team_id):
         return LetterMissing(letter_id)
+    title = letter.translated_title or letter.title
     if not is_accepting(letter, now):
-        return LetterClosed(letter.id, letter.title, letter.closed_at or letter.deadline_at)
+        return LetterClosed(letter.id, title, letter.closed_at or letter.deadline_at)
 
     key = orgnames.org_key(form.org_name)
     values = dict(
@@ -181,7 +198,7 @@ def sign_on(
             subject_id=inserted,
             **audit_fields,
         )
-        return Signed(inserted, form.org_name, letter_id, letter.title, letter.deadline_at, letter.current_version)
+        return Signed(inserted, form.org_name, letter_id, title, letter.deadline_at, letter.current_version)
 
     existing = session.execute(
         select(Signatory).where(Signatory.letter_id == letter_id, Signatory.org_key == key)
@@ -210,9 +227,7 @@ def sign_on(
             subject_id=existing.id,
             **audit_fields,
         )
-        return Signed(
-            existing.id, form.org_name, letter_id, letter.title, letter.deadline_at, letter.current_version, True
-        )
+        return Signed(existing.id, form.org_name, letter_id, title, letter.deadline_at, letter.current_version, True)
 
     if _add_contact(session, existing.id, actor, form, is_signer=False, source=source, now=now):
         audit.on_letter(
@@ -229,7 +244,7 @@ def sign_on(
         existing.id,
         existing.org_name,
         letter_id,
-        letter.title,
+        title,
         signed_by=existing.signer_name,
         signed_at=existing.signed_at,
         by_you=existing.signer_user_id == actor.user_id,

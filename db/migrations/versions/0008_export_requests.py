@@ -1,7 +1,7 @@
 """Exports as claimed rows: tried again when Slack fails, never silently dropped
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007_languages
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import db.types
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007_languages"
 branch_labels = None
 depends_on = None
 
@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("fmt", sa.String(length=8), nullable=False),
         sa.Column("changes_only", sa.Boolean(), nullable=False),
         sa.Column("final", sa.Boolean(), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=True),
         sa.Column("response_url", sa.String(length=500), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),

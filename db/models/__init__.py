@@ -1,0 +1,61 @@
+"""The signon data model: letters, their versions and posts, signatories and contacts, reminders, audit.
+
+One module per part (letters, signatories, reminders, people, records); import the tables from here.
+
+Every rule that must hold across threads and processes is a database constraint, not a Python check:
+one signatory per normalized organization key per letter, one reminder delivery per letter, person and
+offset, one post per letter and channel. All times are UTC (`UTCDateTime`).
+"""
+
+from db.models.base import (
+    CITY_STATE_MAX,
+    EMAIL_MAX,
+    LANGUAGE_MAX,
+    LETTER_TEXT_MAX,
+    LETTER_TITLE_MAX,
+    NAMING_CONVENTION,
+    NOTE_MAX,
+    ORG_NAME_MAX,
+    ORG_TYPE_MAX,
+    PERSON_NAME_MAX,
+    SLACK_ID_MAX,
+    TITLE_MAX,
+    Base,
+)
+from db.models.letters import ChannelPost, LeadOrganization, Letter, LetterCoordinator, LetterTranslation, LetterVersion
+from db.models.people import LanguagePreference, SlackUser
+from db.models.records import AuditEntry, ExportRequest, ExportSnapshot
+from db.models.reminders import ReminderDelivery, ReminderMute, ReminderRun
+from db.models.signatories import Signatory, SignatoryContact
+
+__all__ = [
+    "CITY_STATE_MAX",
+    "EMAIL_MAX",
+    "LANGUAGE_MAX",
+    "LETTER_TEXT_MAX",
+    "LETTER_TITLE_MAX",
+    "NAMING_CONVENTION",
+    "NOTE_MAX",
+    "ORG_NAME_MAX",
+    "ORG_TYPE_MAX",
+    "PERSON_NAME_MAX",
+    "SLACK_ID_MAX",
+    "TITLE_MAX",
+    "AuditEntry",
+    "Base",
+    "ChannelPost",
+    "ExportRequest",
+    "ExportSnapshot",
+    "LanguagePreference",
+    "LeadOrganization",
+    "Letter",
+    "LetterCoordinator",
+    "LetterTranslation",
+    "LetterVersion",
+    "ReminderDelivery",
+    "ReminderMute",
+    "ReminderRun",
+    "Signatory",
+    "SignatoryContact",
+    "SlackUser",
+]
