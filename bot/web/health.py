@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 
 def database_ok(runtime: Runtime) -> bool:
+    """Whether the database answers a trivial query (logged with the reason when it does not)."""
     try:
         with runtime.db.read() as session:
             session.execute(text("SELECT 1"))

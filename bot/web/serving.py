@@ -58,6 +58,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
 
 def gunicorn_options(port: int, workers: int, log_level: str) -> dict[str, Any]:
+    """gunicorn's settings for ``python -m bot web``: ``workers`` uvicorn workers on 0.0.0.0:``port``."""
     return {
         "bind": f"0.0.0.0:{port}",
         "workers": workers,
