@@ -2,7 +2,8 @@
 
 gunicorn forks ``WEB_CONCURRENCY`` workers, restarts one that dies or hangs, and shuts them down gracefully;
 each worker runs one asyncio event loop (uvicorn) that reads every connection's request without holding a
-thread, and hands complete, signed requests to at most ``WEB_THREADS`` threads (``bot.web.app``).
+thread, and hands complete requests to at most ``WEB_THREADS`` threads (``bot.web.app``), which check the
+signature and run Bolt.
 """
 
 from __future__ import annotations
