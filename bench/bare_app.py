@@ -4,9 +4,9 @@ One ``/signon`` command that opens a fixed modal, and one ``view_submission`` ha
 No database, no background jobs, no middleware of our own. The modal has the same input blocks
 (block_id / action_id) as signon's sign-on form, so both apps receive submissions of the same shape.
 
-Served like ``python -m bot web``: gunicorn, ``gthread`` workers, the same options as
-``bot.server.gunicorn_options`` (repeated here so the baseline does not import the app), Bolt's WSGI
-adapter, one App per worker built after the fork.
+Served like ``python -m bot web``: gunicorn with uvicorn workers and the same options as
+``bot.web.serving`` (repeated here so the baseline does not import the app), a Starlette route that runs
+Bolt's ``App.dispatch`` in at most ``WEB_THREADS`` threads, one App per worker built after the fork.
 
     SLACK_API_URL=... SLACK_BOT_TOKEN=xoxb-... SLACK_SIGNING_SECRET=... PORT=3000 \
     WEB_CONCURRENCY=2 WEB_THREADS=16 python -m bench.bare_app
@@ -14,16 +14,20 @@ adapter, one App per worker built after the fork.
 
 from __future__ import annotations
 
-import json
+import asyncio
 import os
-from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
-from slack_bolt import Ack, App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk import WebClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from uvicorn_worker import UvicornWorker
 
 CALLBACK_ID = "bare_submit"
 
@@ -125,20 +129,45 @@ def build_app() -> App:
     return app
 
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+class ServedInThreads:
+    """The ASGI side of ``bot.web.app``, minus signon's checks: read the body on the event loop, run Bolt's
+    synchronous ``App.dispatch`` in at most ``threads`` threads, answer."""
+
+    def __init__(self, app: App, threads: int) -> None:
+        self.app = app
+        self.threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="request")
+
+    def dispatch(self, body: bytes, headers: dict[str, str], query: str) -> BoltResponse:
+        return self.app.dispatch(BoltRequest(body=body.decode("utf-8"), query=query, headers=headers))
+
+    async def events(self, request: Request) -> Response:
+        body = await request.body()
+        loop = asyncio.get_running_loop()
+        response = await loop.run_in_executor(
+            self.threads, self.dispatch, body, dict(request.headers), request.url.query
+        )
+        return to_starlette_response(response)
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"ok": True})
 
 
-def wsgi_app() -> WSGIApp:
-    handler = SlackRequestHandler(build_app())
+def asgi_app() -> Starlette:
+    served = ServedInThreads(build_app(), int(os.environ.get("WEB_THREADS", "16")))
+    return Starlette(routes=[Route("/slack/events", served.events, methods=["POST"]), Route("/healthz", served.health)])
 
-    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
-            body = json.dumps({"ok": True}).encode()
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
-        return handler(environ, start_response)
 
-    return application
+class Worker(UvicornWorker):  # type: ignore[misc]
+    # As bot.web.serving.SignonWorker, with uvicorn's own httptools protocol (signon's adds a header timer).
+    CONFIG_KWARGS: dict[str, Any] = {  # noqa: RUF012
+        "loop": "asyncio",
+        "http": "httptools",
+        "lifespan": "off",
+        "limit_concurrency": 128,
+        "timeout_keep_alive": 5,
+        "access_log": False,
+        "server_header": False,
+    }
 
 
 class Server(BaseApplication):  # type: ignore[misc]
@@ -150,8 +179,8 @@ class Server(BaseApplication):  # type: ignore[misc]
         for key, value in self._options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> WSGIApp:
-        return wsgi_app()
+    def load(self) -> Starlette:
+        return asgi_app()
 
 
 def main() -> None:
@@ -159,8 +188,7 @@ def main() -> None:
         {
             "bind": f"0.0.0.0:{int(os.environ.get('PORT', '3000'))}",
             "workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
-            "worker_class": "gthread",
-            "threads": int(os.environ.get("WEB_THREADS", "16")),
+            "worker_class": "bench.bare_app.Worker",
             "timeout": 30,
             "graceful_timeout": 10,
             "keepalive": 5,

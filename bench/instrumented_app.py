@@ -7,9 +7,10 @@ every second.
 
 Measured per sign-on submission (each a list of seconds):
 
-* ``request``: WSGI entry to response (the server's view of the latency, without the accept queue).
-* ``to_listener``: WSGI entry to the start of the sign-on listener (Bolt parsing, signature check,
-  middleware, the listener executor's queue).
+* ``request``: the app's entry to its response (the server's view of the latency: the body read, the wait
+  for a request thread, Bolt; not the accept queue or the header read).
+* ``to_listener``: the app's entry to the start of the sign-on listener (body read, signature check, the
+  wait for a request thread, parsing, Bolt's middleware, the listener executor's queue).
 * ``to_ack``: listener start to ``ack()``; within it, whichever the app does before the ack:
   ``get_letter`` (read), ``likely_duplicate`` (with ``name_lock_wait``, the wait for the per-process
   near-duplicate index lock, and ``index_rows``, rows re-read into the index per lookup), ``transaction``
@@ -27,6 +28,7 @@ changes; phases the app no longer has simply have no figures.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import sys
@@ -106,8 +108,8 @@ def install() -> None:
 
     import bot.flows.signing as signing
     import bot.orgnames as orgnames
-    import bot.server as server
     import bot.services.signing.duplicates as duplicates
+    import bot.web.app as web_app
     import db.engine as engine
 
     def database_init(original: Callable[..., None]) -> Callable[..., None]:
@@ -209,19 +211,20 @@ def install() -> None:
 
     _wrap(signing, "submit_signon", timed_submit)
 
-    def timed_call(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wsgi_call(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
+    # The request starts on the event loop and goes on in a request thread: a context variable follows it
+    # there (bot.web.app.in_thread runs the function in a copy of the caller's context).
+    def timed_events(original: Callable[..., Any]) -> Callable[..., Any]:
+        async def events(self: Any, request: Any) -> Any:
             started = time.perf_counter()
-            _request_started.value = started
+            _request_started.set(started)
             try:
-                return original(self, environ, start_response)
+                return await original(self, request)
             finally:
-                if environ.get("PATH_INFO") == "/slack/events":
-                    record("request", time.perf_counter() - started)
+                record("request", time.perf_counter() - started)
 
-        return wsgi_call
+        return events
 
-    _wrap(server.SignonWSGI, "__call__", timed_call)
+    _wrap(web_app.SlackEndpoints, "events", timed_events)
 
     # Bolt builds the listener's body from the request; carry the arrival time into it.
     from slack_bolt.request import BoltRequest
@@ -229,7 +232,7 @@ def install() -> None:
     def request_init(original: Callable[..., None]) -> Callable[..., None]:
         def init(self: Any, *args: Any, **kwargs: Any) -> None:
             original(self, *args, **kwargs)
-            arrived = getattr(_request_started, "value", None)
+            arrived = _request_started.get()
             if arrived is not None and isinstance(self.body, dict):
                 self.body["_bench_arrived"] = arrived
 
@@ -237,25 +240,25 @@ def install() -> None:
 
     _wrap(BoltRequest, "__init__", request_init)
 
-    # The app parses the body once, before Bolt (bot/server.py); mark the arrival in that body too.
+    # The app parses the body once, before Bolt (bot/web/app.py); mark the arrival in that body too.
     def parsed_body(original: Callable[..., Any]) -> Callable[..., Any]:
         def parse(*args: Any, **kwargs: Any) -> Any:
-            body = original(*args, **kwargs)
-            arrived = getattr(_request_started, "value", None)
-            if arrived is not None and isinstance(body, dict):
-                body["_bench_arrived"] = arrived
-            return body
+            parsed = original(*args, **kwargs)
+            arrived = _request_started.get()
+            if arrived is not None and parsed is not None and isinstance(parsed[1], dict):
+                parsed[1]["_bench_arrived"] = arrived
+            return parsed
 
         return parse
 
-    _wrap(server, "slack_shaped_body", parsed_body)
+    _wrap(web_app, "parse_signed_body", parsed_body)
 
     directory = os.environ.get("BENCH_STATS_DIR")
     if directory:
         _start_dumper(Path(directory))
 
 
-_request_started = threading.local()
+_request_started: contextvars.ContextVar[float | None] = contextvars.ContextVar("bench_request_started", default=None)
 
 
 def _start_dumper(directory: Path) -> None:

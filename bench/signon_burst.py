@@ -4,7 +4,7 @@
     python -m bench.signon_burst --quick    # 400 submissions
     python -m bench.signon_burst --profile  # afterwards, one more signon burst sampled by py-spy
 
-signon runs as the Procfile runs it: ``python -m bot web`` (gunicorn gthread) with the defaults of
+signon runs as the Procfile runs it: ``python -m bot web`` (gunicorn + uvicorn workers) with the defaults of
 bot/settings.py (WEB_CONCURRENCY, WEB_THREADS, SQLITE_SYNCHRONOUS=FULL, poll interval), a SQLite file,
 against the local Slack double. Setup (not timed): a coordinator posts a letter through the modal, 2,000
 members are added to the channel and each presses **Sign on** on the post, so the app opens the form
@@ -18,7 +18,7 @@ workers (sampled from /proc every 50 ms), acks over 3 s, CPU used, then a databa
 2,000 signatories exist, and the receipts (DMs sent after the ack).
 
 Then the same for bench/bare_app.py (a /signon command opening a fixed modal with the same inputs, a
-view_submission handler that only acks), same gunicorn settings, and the ratios.
+view_submission handler that only acks), served the same way, and the ratios.
 """
 
 from __future__ import annotations
@@ -362,6 +362,10 @@ def _thread_kind(stack: str) -> str:
         if "submit_signon" in stack:
             return "listener thread: sign-on up to the ack"
         return "listener thread: other"
+    if "asyncio/base_events.py" in stack:
+        return "event loop: uvicorn + Starlette (read, verify the signature, answer)"
+    if "bot/web/app.py" in stack or "bench/bare_app.py" in stack:
+        return "request thread: parse + Bolt (verify, dispatch, wait)"
     if "handle_request" in stack or "ThreadWorker.handle" in stack:
         return "request thread: gunicorn + Bolt (parse, verify, dispatch, wait)"
     if "_guarded" in stack or "apscheduler" in stack:
@@ -416,7 +420,7 @@ def summarize_profile(path: Path, top: int = 30) -> None:
 
 
 PHASES = (
-    ("request", "server: WSGI entry to response"),
+    ("request", "server: app entry to response"),
     ("to_listener", "  parse, verify, Bolt dispatch until the listener starts"),
     ("to_ack", "  listener start to ack()"),
     ("get_letter", "    read the letter (bot.services.letters.get_letter)"),

@@ -1,7 +1,7 @@
 """``python -m bot``: check the configuration, migrate the database, connect to Slack and serve.
 
 python -m bot                 Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on $PORT
-python -m bot web             HTTP (gunicorn) on $PORT: POST /slack/events, GET /healthz
+python -m bot web             HTTP (gunicorn + uvicorn) on $PORT: POST /slack/events, GET /healthz
 python -m bot socket          Socket Mode
 python -m bot export --letter ID --format text|csv [--language en|es] [--output FILE]
 python -m bot backup FILE     a consistent copy of the SQLite database, safe while the bot runs
@@ -166,14 +166,14 @@ def run_socket(settings: Settings, identity: BotIdentity, database: Database) ->
 
 
 def run_web(settings: Settings, identity: BotIdentity | None) -> None:
-    from bot.server import GunicornServer, gunicorn_options
+    from bot.web.serving import GunicornServer, gunicorn_options
 
     def load_worker_app() -> Any:
         # In each gunicorn worker, after the fork: fresh connections, its own scheduler.
         from bot.app import build_app
         from bot.logsetup import configure_logging
         from bot.scheduler import start_scheduler
-        from bot.server import ParsedOnceRequestHandler, SignonWSGI
+        from bot.web.app import build_web_app
 
         configure_logging(settings.log_level, secrets_of(settings), json_lines=settings.log_json)
         database = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
@@ -189,18 +189,15 @@ def run_web(settings: Settings, identity: BotIdentity | None) -> None:
             runtime = Runtime(settings, database, tokens, identity)
             app = build_app(runtime)
         start_scheduler(runtime)
-        return SignonWSGI(ParsedOnceRequestHandler(app), runtime)
+        return build_web_app(app, runtime, settings.web_threads)
 
     log.info(
-        "serving HTTP on 0.0.0.0:%d (POST /slack/events, GET /healthz) with %d worker(s) x %d threads",
+        "serving HTTP on 0.0.0.0:%d (POST /slack/events, GET /healthz) with %d worker(s) x %d request threads",
         settings.port,
         settings.web_concurrency,
         settings.web_threads,
     )
-    GunicornServer(
-        load_worker_app,
-        gunicorn_options(settings.port, settings.web_concurrency, settings.web_threads, settings.log_level),
-    ).run()
+    GunicornServer(load_worker_app, gunicorn_options(settings.port, settings.web_concurrency, settings.log_level)).run()
 
 
 def export(args: argparse.Namespace) -> None:
