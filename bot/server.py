@@ -12,8 +12,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.runtime import Runtime
+from bot.slack.envelope import slack_shaped
 from bot.web.health import health_report
 
 log = logging.getLogger(__name__)
@@ -49,9 +53,24 @@ def serve_health(runtime: Runtime, port: int, socket_connected: Callable[[], boo
     log.info("health check on 0.0.0.0:%d/healthz", port)
 
 
+class CheckedSocketModeHandler(SocketModeHandler):
+    """Bolt's Socket Mode handler, with the envelope checked first as over HTTP (bot/slack/envelope.py).
+
+    A payload shaped unlike anything Slack sends is acknowledged, so Slack does not send it again, and dropped
+    before Bolt indexes into it.
+    """
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        if not slack_shaped(req.payload):
+            log.warning("dropped a malformed %s envelope over Socket Mode", req.type)
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
+        super().handle(client, req)
+
+
 def run_socket_mode(app: Any, runtime: Runtime, app_token: str) -> None:
     """Connect over Socket Mode (apps.connections.open goes to SLACK_API_URL) and block."""
-    handler = SocketModeHandler(app, app_token, web_client=runtime.client())
+    handler = CheckedSocketModeHandler(app, app_token, web_client=runtime.client())
     stop = threading.Event()
     handler.connect()  # type: ignore[no-untyped-call]
     log.info("Socket Mode connected")

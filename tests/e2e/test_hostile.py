@@ -7,6 +7,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import psycopg
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy import make_url, select
 from bot import ids
 from db.enums import SignatoryStatus
 from db.models import Letter, ReminderMute, SignatoryContact
-from tests.conftest import TEST_DATABASE_URL, Coalition, RunningApp
+from tests.conftest import TEST_DATABASE_URL, Coalition, RunningApp, check_app_health, start_app
 from tests.e2e.steps import (
     create_letter,
     db_session,
@@ -27,6 +28,7 @@ from tests.e2e.steps import (
     wait_for_receipts,
 )
 from tests.e2e.test_security import database_state, send, settle, told, views_opened_for
+from tests.fakeslack import FakeSlack
 from tests.fuzz.crafted import block_action, signon_state, view_submission
 
 
@@ -197,3 +199,43 @@ def test_dropped_database_connections_are_retried_not_apologized_for(app: Runnin
     signed = [r for r in responses if r.ok and not r.errors and (r.view or {}).get("callback_id") == "info"]
     assert len(signed) == len(people), [r.body[:200] for r in responses if r not in signed][:3]
     assert len(signatories(app.database_url, letter_id)) == len(people)
+
+
+def _odd_envelopes(coalition: Coalition) -> list[tuple[str, dict[str, object]]]:
+    """Signed, parseable, and shaped unlike anything Slack sends."""
+    member, team = coalition.members[0], "T0001"
+    home = {"type": "app_home_opened", "user": member, "tab": "home", "channel": "D0001"}
+    callback = {"type": "event_callback", "team_id": team, "api_app_id": "A0001", "event_id": "Ev1", "event_time": 1}
+    return [
+        ("event", {**callback, "event": None}),
+        ("event", {**callback, "event": {**home, "user": 5}}),
+        ("event", {**callback, "event": {**home, "user": "U1\u0000"}}),
+        ("event", {**callback, "team_id": "T" * 500, "event": home}),
+        ("interactive", {"type": "block_actions", "user": {"id": "U\u0000"}, "trigger_id": "1.2", "actions": []}),
+        ("interactive", {"type": "block_actions", "user": {"id": member, "team_id": team}, "trigger_id": "1.2"}),
+        ("interactive", {"type": "view_submission", "user": {"id": member}, "trigger_id": "1.2", "view": ["x"]}),
+    ]
+
+
+@pytest.mark.parametrize("mode", ["web", "socket"])
+def test_envelopes_unlike_slacks_are_refused_before_any_listener(
+    fake: FakeSlack, coalition: Coalition, database_url: str, mode: str
+) -> None:
+    running = start_app(fake, database_url, coalition, mode=mode)
+    try:
+        create_letter(running, coalition)
+        calls_before = settle(fake, quiet=1.5)
+        for kind, payload in _odd_envelopes(coalition):
+            if mode == "web":
+                body = json.dumps(payload) if kind == "event" else urlencode({"payload": json.dumps(payload)})
+                content_type = "application/json" if kind == "event" else "application/x-www-form-urlencoded"
+                response = running.driver.send_raw(body, content_type, url=running.process.url)
+                assert response.status == 400, (payload, response.status, response.body)
+            else:
+                envelope_type = {"event": "events_api", "interactive": "interactive"}[kind]
+                delivery = fake.socket_server.deliver(envelope_type, payload, accepts_response_payload=False)
+                assert delivery.acked, payload  # acknowledged, so Slack does not send it again
+        assert settle(fake, quiet=1.5) == calls_before, [c.method for c in fake.calls()[calls_before:]]
+        check_app_health(running)
+    finally:
+        running.process.stop()

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.signature import SignatureVerifier
 
-from bot.web.slack_requests import MAX_NESTING, RawBodySignatureVerifier, is_signed, parse_signed_body
+from bot.slack.envelope import MAX_NESTING
+from bot.web.slack_requests import RawBodySignatureVerifier, is_signed, parse_signed_body
 from tests.fakeslack import signature
 
 SECRET = "8f742231b10e8888abcd99bbbccc85a5"
