@@ -77,7 +77,7 @@ def _envelope_ok(body: Any) -> bool:
     channel = body.get("channel")
     if isinstance(channel, dict) and not _id_or_none(channel, "id"):
         return False
-    if not all(_id_or_none(body, key) for key in ("team_id", "user_id", "enterprise_id", "api_app_id")):
+    if not all(_id_or_none(body, key) for key in ("team_id", "user_id", "enterprise_id", "api_app_id", "channel_id")):
         return False
     if not all(_str_or_none(body, key) for key in ("type", "trigger_id")):
         return False
@@ -89,7 +89,22 @@ def _envelope_ok(body: Any) -> bool:
     url = body.get("response_url")
     if url is not None and not (isinstance(url, str) and url.startswith(("https://", "http://"))):
         return False
+    if not _response_urls_ok(body):
+        return False
     return _view_ok(body, kind) and _actions_ok(body, kind) and _event_ok(body, kind) and _authorizations_ok(body)
+
+
+def _response_urls_ok(body: dict[str, Any]) -> bool:
+    """A modal's ``response_urls``: signon asks for none (no ``response_url_enabled``), and Bolt fails on more
+    than one (it logs through a context that has no logger yet)."""
+    if "response_urls" not in body:
+        return True
+    urls = body["response_urls"]
+    return (
+        isinstance(urls, list)
+        and len(urls) <= 1
+        and all(isinstance(u, dict) and isinstance(u.get("response_url"), str) for u in urls)
+    )
 
 
 def _view_ok(body: dict[str, Any], kind: Any) -> bool:
@@ -120,10 +135,23 @@ def _event_ok(body: dict[str, Any], kind: Any) -> bool:
         return bool(kind != "event_callback")  # an event callback without its event is not one
     if not (isinstance(event, dict) and isinstance(event.get("type"), str)):
         return False
+    nested = [event, event.get("item"), event.get("assistant_thread")]
+    if not all(_channel_ok(part) for part in nested if isinstance(part, dict)):
+        return False
     user = event.get("user")
     if event["type"] in _EVENTS_BY_A_USER:
         return user is None or _slack_id(user)
     return user is None or _slack_id(user) or isinstance(user, dict)
+
+
+def _channel_ok(part: dict[str, Any]) -> bool:
+    """An event's ``channel`` (or its item's): an id, or a channel object (channel_created and the like)."""
+    channel = part.get("channel")
+    if not _id_or_none(part, "channel_id"):
+        return False
+    if isinstance(channel, dict):
+        return _id_or_none(channel, "id")
+    return channel is None or _slack_id(channel)
 
 
 def _authorizations_ok(body: dict[str, Any]) -> bool:

@@ -205,6 +205,12 @@ def _odd_envelopes(coalition: Coalition) -> list[tuple[str, dict[str, object]]]:
     """Signed, parseable, and shaped unlike anything Slack sends."""
     member, team = coalition.members[0], "T0001"
     home = {"type": "app_home_opened", "user": member, "tab": "home", "channel": "D0001"}
+    submission = {
+        "type": "view_submission",
+        "user": {"id": member},
+        "trigger_id": "1.2",
+        "view": {"id": "V1", "type": "modal", "callback_id": "signon_submit", "state": {"values": {}}},
+    }
     callback = {"type": "event_callback", "team_id": team, "api_app_id": "A0001", "event_id": "Ev1", "event_time": 1}
     return [
         ("event", {**callback, "event": None}),
@@ -214,6 +220,7 @@ def _odd_envelopes(coalition: Coalition) -> list[tuple[str, dict[str, object]]]:
         ("interactive", {"type": "block_actions", "user": {"id": "U\u0000"}, "trigger_id": "1.2", "actions": []}),
         ("interactive", {"type": "block_actions", "user": {"id": member, "team_id": team}, "trigger_id": "1.2"}),
         ("interactive", {"type": "view_submission", "user": {"id": member}, "trigger_id": "1.2", "view": ["x"]}),
+        ("interactive", {**submission, "response_urls": [{"response_url": "https://x.test"}] * 2}),
     ]
 
 
