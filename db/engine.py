@@ -126,6 +126,12 @@ class _Pending:
     error: BaseException | None = None
 
 
+# A dropped connection is tried again this many times, after 0.1 s, 0.2 s, 0.3 s: a database server that
+# restarts or fails over drops every connection at once, sometimes more than once.
+RECONNECTS = 3
+RECONNECT_PAUSE = 0.1
+
+
 class _GroupCommitter:
     """One writer thread per process that commits queued units of work together."""
 
@@ -221,29 +227,32 @@ class Database:
             yield session
 
     def transaction(self, work: Callable[[Session], T], *, attempts: int = 4) -> T:
-        """Run ``work`` in a write transaction, retrying the whole unit on transient lock conflicts, and once
-        when the connection dropped (a restarted or failed-over database server): the pool hands out a fresh
-        connection (pre-ping) and nothing of the first try was committed.
+        """Run ``work`` in a write transaction, retrying the whole unit on transient lock conflicts, and when
+        the connection dropped (a restarted or failed-over database server), up to :data:`RECONNECTS` times
+        with a short pause: the pool hands out a fresh connection (pre-ping) and nothing of the earlier try was
+        committed.
 
         ``work`` must not call Slack: it may run more than once.
         """
-        reconnected = False
-        for attempt in range(1, attempts + 1):
+        reconnects = 0
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 with self.write() as session:
                     return work(session)
             except DBAPIError as error:
                 if error.connection_invalidated:
-                    if reconnected:
+                    if reconnects == RECONNECTS:
                         raise StorageUnavailable(str(error.orig)) from error
-                    reconnected = True
+                    reconnects += 1
                     log.warning("database connection dropped; running the unit of work again on a new one")
+                    time.sleep(RECONNECT_PAUSE * reconnects)
                     continue
-                if attempt == attempts or not _is_retryable(error):
+                if attempt >= attempts or not _is_retryable(error):
                     raise
                 log.warning("database busy, retrying unit of work (attempt %d)", attempt)
                 time.sleep(0.05 * attempt + random.random() * 0.05)
-        raise AssertionError("unreachable")
 
     def batched(self, work: Callable[[Session], T], *, timeout: float = 10.0) -> T:
         """Run ``work`` in a write transaction shared with other threads' work (group commit).

@@ -224,8 +224,8 @@ def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], team_id: str
                 language=w.language,
             )
         )
-    except StorageUnavailable:
-        log.error("sign-on not saved: the database refused the write", exc_info=True)
+    except StorageUnavailable as error:
+        log.error("sign-on not saved: the database refused the write (%s)", error)
         ack(response_action="errors", errors={ids.ORG_BLOCK: w.storage_down()})
         return
     if isinstance(outcome, signing.Signed):

@@ -27,7 +27,7 @@ from tests.e2e.steps import (
     signon_values,
     wait_for_receipts,
 )
-from tests.e2e.test_security import database_state, send, settle, told, views_opened_for
+from tests.e2e.test_security import database_state, send, settle, settled_state, told, views_opened_for
 from tests.fakeslack import FakeSlack
 from tests.fuzz.crafted import block_action, signon_state, view_submission
 
@@ -53,7 +53,7 @@ def test_a_second_staff_member_is_a_contact_not_someone_who_can_act(app: Running
     assert "nothing to withdraw" in json.dumps(answer.json or answer.body)
     # Crafted buttons and modals naming the organization's sign-on are refused, and nothing changes.
     settle(fake)
-    before = database_state(app.database_url, skip=("slack_users",))
+    before = settled_state(app, skip=("slack_users",))
     for action_id in (ids.EDIT_SIGNATURE, ids.WITHDRAW_SIGNATURE, ids.WITHDRAW_AFTER_CHANGE, ids.KEEP_SIGNATURE):
         count = len(told(fake, colleague))
         send(app, block_action(fake, colleague, action_id, str(org.id), message=(coalition.public, "1.000001")))
