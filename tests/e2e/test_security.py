@@ -24,8 +24,9 @@ from sqlalchemy import create_engine, select, update
 from bot import ids
 from bot.messages import ENGLISH
 from bot.services import export as export_service
-from db.enums import LetterStatus, SignatoryStatus
-from db.models import Base, Letter, ReminderRun
+from bot.services.posts import current_state
+from db.enums import LetterStatus, PostStatus, SignatoryStatus
+from db.models import Base, ChannelPost, Letter, ReminderRun
 from tests.conftest import Coalition, RunningApp, check_app_health, start_app
 from tests.e2e.steps import (
     create_letter,
@@ -81,7 +82,8 @@ def settled_state(
     """The database once the app's background work is done: no Slack call and no row changed for ``quiet`` s.
 
     A snapshot taken while a job is still finishing (a close announcement, a post refresh) would blame the
-    request under test for that job's rows.
+    request under test for that job's rows. Post refreshes are paced (a few seconds apart per post), so quiet
+    alone is not enough: every posted message must also show its letter's current state.
     """
     deadline = time.monotonic() + timeout
     last = (len(app.fake.calls()), database_state(app.database_url, skip=skip))
@@ -91,9 +93,16 @@ def settled_state(
         current = (len(app.fake.calls()), database_state(app.database_url, skip=skip))
         if current != last:
             last, since = current, time.monotonic()
-        elif time.monotonic() - since >= quiet:
+        elif time.monotonic() - since >= quiet and posts_current(app):
             return last[1]
     raise AssertionError("the app never went quiet")
+
+
+def posts_current(app: RunningApp) -> bool:
+    """Whether every posted message shows what its letter is now (no paced refresh still due)."""
+    with db_session(app.database_url) as session:
+        posts = session.execute(select(ChannelPost).where(ChannelPost.status == PostStatus.POSTED)).scalars()
+        return all(post.rendered_state == current_state(session, post.letter) for post in posts)
 
 
 def changed_tables(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[str]:
@@ -409,8 +418,8 @@ def test_coordinator_modals_refuse_crafted_submissions(
             "deadline_date",
         ),
     ]
-    calls = settle(fake)
     before = settled_state(app, skip=("slack_users",))
+    calls = len(fake.calls())
     for callback_id, values, metadata, action, block in submissions:
         response = send(app, view_submission(fake, member, callback_id, values, metadata))
         check_answer(response, callback_id=callback_id)
