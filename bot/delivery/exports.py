@@ -87,6 +87,7 @@ def _update(runtime: Runtime, request_id: int, **values: object) -> None:
 def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportRequest) -> None:
     channel = open_dm(client, request.user_id)
     marker = Marker(EXPORT_EVENT, str(request.id))
+    retry = request.attempts > 0  # an earlier attempt may have posted before it failed
     letter_id = request.letter_id
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
@@ -101,12 +102,12 @@ def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportReque
         summary = export_service.changes_since_last(session, data) if request.changes_only else None
     if request.changes_only:
         text, blocks = changes_message(w, data.title, summary, len(data.rows))
-        send_once(client, channel, text, blocks, marker)
+        send_once(client, channel, text, blocks, marker, look_first=retry)
         return
     if not data.rows:
         # Slack refuses empty files; there is nothing to paste yet anyway.
         text = w.nothing_signed_yet(letter_id, escape(data.title))
-        send_once(client, channel, text, [section(text)], marker)
+        send_once(client, channel, text, [section(text)], marker, look_first=retry)
         return
 
     def number_it(session: Session) -> export_service.SnapshotSummary:
@@ -125,7 +126,7 @@ def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportReque
     if request.message_ts and request.message_channel:
         _replace(client, request.message_channel, request.message_ts, text, blocks)
     else:
-        sent = send_once(client, channel, text, blocks, marker)
+        sent = send_once(client, channel, text, blocks, marker, look_first=retry)
         _update(runtime, request.id, message_channel=sent.channel, message_ts=sent.ts)
     if not request.files_shared:
         _upload_files(w, client, channel, data, numbered.number, request.fmt)

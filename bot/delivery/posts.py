@@ -147,7 +147,7 @@ def _post(
         state = current_state(session, letter)
     text, blocks = letter_post(channel_words(runtime, letter_id), view)
     try:
-        sent = _post_or_join(client, channel_id, text, blocks, report, marker_of(post_id), budget_seconds)
+        sent = _post_or_join(client, channel_id, text, blocks, report, marker_of(post_id), budget_seconds, attempts > 1)
     except NotSent as failure:
         if failure.code in _NEEDS_INVITE:
             report.needs_invite.append(channel_id)
@@ -180,9 +180,10 @@ def _post_or_join(
     report: PostReport,
     marker: Marker,
     budget_seconds: float,
+    look_first: bool,
 ) -> Sent:
     try:
-        return send_once(client, channel_id, text, blocks, marker, budget_seconds=budget_seconds)
+        return send_once(client, channel_id, text, blocks, marker, budget_seconds=budget_seconds, look_first=look_first)
     except NotSent as failure:
         if failure.code != "not_in_channel":
             raise

@@ -205,7 +205,7 @@ def _deliver(runtime: Runtime, client: WebClient, signatory_id: int) -> None:
     text, blocks = receipt_message(w, receipt, heading=w.receipt_you_signed())
     try:
         channel = open_dm(client, receipt.recipient_id)
-        sent = send_once(client, channel, text, blocks, marker)
+        sent = send_once(client, channel, text, blocks, marker, look_first=attempts > 1)
     except NotSent as failure:
         if failure.code in DM_REFUSALS and receipt.fallback_channel_id:
             # DMs not allowed (some Slack Connect guests): say it where they signed, for them only.

@@ -161,7 +161,8 @@ def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: Ra
     gate.wait()
     try:
         channel = open_dm(client, user_id)
-        sent = send_once(client, channel, text, blocks, marker_of(delivery_id), wait=gate.pause)
+        marker = marker_of(delivery_id)
+        sent = send_once(client, channel, text, blocks, marker, look_first=attempts > 1, wait=gate.pause)
     except NotSent as failure:
         if failure.transient and attempts < MAX_ATTEMPTS:
             log.info("reminder %s: %s; trying again later", delivery_id, failure.code)

@@ -11,6 +11,7 @@ https://docs.slack.dev/reference/methods/conversations.history (``include_all_me
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -130,6 +131,7 @@ def send_once(
     marker: Marker,
     *,
     budget_seconds: float = 10.0,
+    look_first: bool = False,
     wait: Callable[[float], None] = time.sleep,
 ) -> Sent:
     """Post to ``channel`` (a conversation id: history needs one) unless it is already there; retries transient
@@ -138,35 +140,55 @@ def send_once(
     ``text`` is the notification line and is sent with ``mrkdwn: false``: the formatting lives in ``blocks``, and
     a typed name in the notification must not turn bold or into a link.
 
+    Once an attempt is ambiguous, every later one looks for the marker before posting, and a failed look is
+    tried again rather than taken for "not there". ``look_first`` says an earlier call already failed for this
+    row (it may have been ambiguous): look before the first post too.
+
     Raises:
         NotSent: Slack did not take it (``transient`` when a later attempt may succeed).
     """
     deadline = time.monotonic() + budget_seconds
     delay = 0.5
+    unsure = look_first
     while True:
+        posting = not unsure
         try:
-            response = client.chat_postMessage(
-                channel=channel,
-                text=text,
-                blocks=blocks,
-                mrkdwn=False,
-                unfurl_links=False,
-                unfurl_media=False,
-                metadata=marker.metadata(),
-            )
-            return Sent(str(response["channel"]), response.get("ts"))
-        except (SlackClientError, OSError) as error:
-            failure = classify(error)
+            if unsure:
+                found = find_sent(client, channel, marker)
+                if found:
+                    return Sent(channel, found)
+                unsure, posting = False, True
+            return _post(client, channel, text, blocks, marker)
+        except NotSent as failed:
+            failure = failed
         if not failure.transient:
             raise failure
-        if failure.code != "ratelimited":
-            # Ambiguous: Slack may have posted it. Look before posting again.
-            found = find_sent(client, channel, marker)
-            if found:
-                return Sent(channel, found)
+        if posting and failure.code != "ratelimited":
+            unsure = True  # Slack may have posted it: look before posting again
+            with contextlib.suppress(NotSent):
+                found = find_sent(client, channel, marker)
+                if found:
+                    return Sent(channel, found)
+                unsure = False
         pause = failure.retry_after if failure.retry_after is not None else delay
         if time.monotonic() + pause > deadline:
             raise failure
         log.info("chat.postMessage to %s: %s, trying again in %.1f s", channel, failure.code, pause)
         wait(pause)
         delay = min(delay * 2, 8.0)
+
+
+def _post(client: WebClient, channel: str, text: str, blocks: list[dict[str, Any]], marker: Marker) -> Sent:
+    try:
+        response = client.chat_postMessage(
+            channel=channel,
+            text=text,
+            blocks=blocks,
+            mrkdwn=False,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata=marker.metadata(),
+        )
+    except (SlackClientError, OSError) as error:
+        raise classify(error) from error
+    return Sent(str(response["channel"]), response.get("ts"))
