@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.exc import DBAPIError
 
 from bot.jobs import background_jobs
 from bot.runtime import Runtime
@@ -35,6 +36,12 @@ def _guarded(name: str, work: Callable[[], None]) -> Callable[[], None]:
             work()
         except StorageUnavailable:
             log.error("job %s: the database is not accepting writes; will retry", name)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                log.exception("job %s failed; it runs again at the next tick", name)
+                return
+            # A restarted or failed-over database server: nothing was committed, and the next tick reconnects.
+            log.warning("job %s: the database connection dropped; it runs again at the next tick", name)
         except Exception:
             log.exception("job %s failed; it runs again at the next tick", name)
 
