@@ -99,10 +99,14 @@ def settled_state(
 
 
 def posts_current(app: RunningApp) -> bool:
-    """Whether every posted message shows what its letter is now (no paced refresh still due)."""
+    """Whether every posted message shows what its letter is now (no paced refresh still due or under way)."""
     with db_session(app.database_url) as session:
-        posts = session.execute(select(ChannelPost).where(ChannelPost.status == PostStatus.POSTED)).scalars()
-        return all(post.rendered_state == current_state(session, post.letter) for post in posts)
+        posts = list(session.execute(select(ChannelPost)).scalars())
+        return all(
+            post.lease_until is None
+            and (post.status != PostStatus.POSTED or post.rendered_state == current_state(session, post.letter))
+            for post in posts
+        )
 
 
 def changed_tables(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[str]:
