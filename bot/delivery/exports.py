@@ -202,7 +202,11 @@ def deliver_exports(runtime: Runtime, now: datetime | None = None) -> None:
     for request_id, owner, lease_until in stale:
         if (lease_until is not None and lease_until < now) or runtime.owner_is_gone(owner):
             # The message carries a marker, so a retry does not post it twice; the files may come again.
-            record(runtime.db, ExportRequest, request_id, where=CLAIMED, values={"status": DeliveryStatus.PENDING})
+            # Only the claim seen as stopped: another process may have claimed the request afresh since.
+            stopped_claim = [*CLAIMED, ExportRequest.claimed_by == owner]
+            record(
+                runtime.db, ExportRequest, request_id, where=stopped_claim, values={"status": DeliveryStatus.PENDING}
+            )
     with runtime.db.read() as session:
         due = session.execute(
             select(ExportRequest.id, ExportRequest.team_id).where(

@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy import ColumnElement, or_, select, update
 
 from bot.blocks.signon import receipt_message
-from bot.delivery.claim import backoff, claim_many, record
+from bot.delivery.claim import backoff, claim_many, claim_one, record
 from bot.messages import Words
 from bot.runtime import Runtime
 from bot.services.letters.queries import titles_in
@@ -193,8 +193,26 @@ def send_receipt(
     return send_dm(client, recipient, text, blocks, fallback_channel=receipt.fallback_channel_id) is not None
 
 
+def _still_mine(runtime: Runtime, signatory_id: int) -> bool:
+    """Renew this process's claim on a receipt right before sending it. A batch is claimed at once and sent one
+    by one, slowly when Slack fails; a receipt whose lease ran out meanwhile may have been resolved by another
+    process (and sent by it), so it is sent only if the claim is still this process's."""
+    return claim_one(
+        runtime.db,
+        Signatory,
+        signatory_id,
+        where=[*STILL_CLAIMED, Signatory.receipt_claimed_by == runtime.worker_id],
+        values={"receipt_lease_until": utcnow() + RECEIPT_LEASE},
+    )
+
+
 def _deliver(runtime: Runtime, client: WebClient, signatory_id: int) -> None:
     """Send one claimed receipt and record the outcome."""
+    if not _still_mine(runtime, signatory_id):
+        log.info(
+            "receipt for signatory %s: claim taken over while waiting in its batch; left to its new owner", signatory_id
+        )
+        return
     with runtime.db.read() as session:
         signatory = session.get(Signatory, signatory_id)
         receipt = receipt_view(session, signatory_id)
@@ -233,16 +251,19 @@ def resolve_expired_claims(runtime: Runtime, now: datetime) -> None:
             )
         ).all()
     expired = [
-        row.id
+        (row.id, row.receipt_claimed_by)
         for row in claimed
         if (row.receipt_lease_until is not None and row.receipt_lease_until < now)
         or runtime.owner_is_gone(row.receipt_claimed_by)
     ]
-    for signatory_id in expired:
-        _resolve(runtime, signatory_id, now)
+    for signatory_id, owner in expired:
+        _resolve(runtime, signatory_id, owner, now)
 
 
-def _resolve(runtime: Runtime, signatory_id: int, now: datetime) -> None:
+def _resolve(runtime: Runtime, signatory_id: int, owner: str | None, now: datetime) -> None:
+    # Only the claim seen as stopped is resolved: another worker may have resolved it and claimed it afresh
+    # since, and its new claim is not this one's to give back.
+    stopped_claim = [*STILL_CLAIMED, Signatory.receipt_claimed_by == owner]
     with runtime.db.read() as session:
         signatory = session.get(Signatory, signatory_id)
         if signatory is None:
@@ -262,7 +283,7 @@ def _resolve(runtime: Runtime, signatory_id: int, now: datetime) -> None:
                 runtime.db,
                 Signatory,
                 signatory_id,
-                where=STILL_CLAIMED,
+                where=stopped_claim,
                 values={"receipt_lease_until": now + RECEIPT_LEASE},
             )
             return
@@ -272,7 +293,7 @@ def _resolve(runtime: Runtime, signatory_id: int, now: datetime) -> None:
         values["receipt_channel"] = channel
     else:
         values = {"receipt_status": ReceiptStatus.PENDING, "receipt_claimed_by": None}
-    record(runtime.db, Signatory, signatory_id, where=STILL_CLAIMED, values={"receipt_lease_until": None, **values})
+    record(runtime.db, Signatory, signatory_id, where=stopped_claim, values={"receipt_lease_until": None, **values})
     log.info("receipt for signatory %s after a stopped claim: %s", signatory_id, "sent" if found else "sending again")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -128,12 +128,19 @@ class RateGate:
 STILL_CLAIMED = [ReminderDelivery.status == DeliveryStatus.CLAIMED]
 
 
-def _mark(runtime: Runtime, delivery_id: int, status: DeliveryStatus, **values: object) -> None:
+def _mark(
+    runtime: Runtime,
+    delivery_id: int,
+    status: DeliveryStatus,
+    *,
+    where: Sequence[ColumnElement[bool]] = STILL_CLAIMED,
+    **values: object,
+) -> None:
     record(
         runtime.db,
         ReminderDelivery,
         delivery_id,
-        where=STILL_CLAIMED,
+        where=where,
         values={"status": status, "lease_until": None, **values},
     )
 
@@ -166,12 +173,8 @@ def _send_one(runtime: Runtime, client_for: Callable[[str], WebClient], gate: Ra
     except NotSent as failure:
         if failure.transient and attempts < MAX_ATTEMPTS:
             log.info("reminder %s: %s; trying again later", delivery_id, failure.code)
-            later = {
-                "attempts": attempts,
-                "due_at": utcnow() + backoff(attempts, first=REMINDER_RETRY_FIRST, cap=REMINDER_RETRY_CAP),
-                "claimed_by": None,
-            }
-            _mark(runtime, delivery_id, DeliveryStatus.PENDING, **later)
+            due_at = utcnow() + backoff(attempts, first=REMINDER_RETRY_FIRST, cap=REMINDER_RETRY_CAP)
+            _mark(runtime, delivery_id, DeliveryStatus.PENDING, attempts=attempts, due_at=due_at, claimed_by=None)
             return "later"
         _mark(runtime, delivery_id, DeliveryStatus.FAILED, attempts=attempts, detail=failure.code[:200])
         return "failed"
@@ -250,10 +253,13 @@ def resolve_expired_claims(runtime: Runtime, now: datetime) -> None:
             )
     for delivery_id, owner, lease_until in claimed:
         if (lease_until is not None and lease_until < now) or runtime.owner_is_gone(owner):
-            _resolve(runtime, delivery_id, now)
+            _resolve(runtime, delivery_id, owner, now)
 
 
-def _resolve(runtime: Runtime, delivery_id: int, now: datetime) -> None:
+def _resolve(runtime: Runtime, delivery_id: int, owner: str | None, now: datetime) -> None:
+    # Only the claim seen as stopped is resolved: another worker may have resolved it and claimed it afresh
+    # since, and its new claim is not this one's to give back.
+    stopped_claim = [*STILL_CLAIMED, ReminderDelivery.claimed_by == owner]
     with runtime.db.read() as session:
         delivery = session.get(ReminderDelivery, delivery_id)
         letter = session.get(Letter, delivery.letter_id) if delivery else None
@@ -270,16 +276,16 @@ def _resolve(runtime: Runtime, delivery_id: int, now: datetime) -> None:
                 runtime.db,
                 ReminderDelivery,
                 delivery_id,
-                where=STILL_CLAIMED,
+                where=stopped_claim,
                 values={"lease_until": now + SENDING_LEASE},
             )
             return
-        _mark(runtime, delivery_id, DeliveryStatus.FAILED, detail=failure.code[:200])
+        _mark(runtime, delivery_id, DeliveryStatus.FAILED, where=stopped_claim, detail=failure.code[:200])
         return
     if found:
-        _mark(runtime, delivery_id, DeliveryStatus.SENT, sent_at=now, channel_id=channel, ts=found)
+        _mark(runtime, delivery_id, DeliveryStatus.SENT, where=stopped_claim, sent_at=now, channel_id=channel, ts=found)
     else:
-        _mark(runtime, delivery_id, DeliveryStatus.PENDING, claimed_by=None)
+        _mark(runtime, delivery_id, DeliveryStatus.PENDING, where=stopped_claim, claimed_by=None)
     log.info("reminder %s after a stopped claim: %s", delivery_id, "sent" if found else "sending again")
 
 
