@@ -234,6 +234,12 @@ class DeliveryWords(CommonWords):
             number=number,
         )
 
+    def export_document_footer(self, title: str, version: int, number: int) -> str:
+        return self._("{title} · version {version} · export {number}", title=title, version=version, number=number)
+
+    def document_title(self, title: str, number: int) -> str:
+        return self._("Letter: {title} (export {number})", title=title, number=number)
+
     def page_of(self) -> str:
         # Translators: {page} and {pages} are filled in by the document builder.
         return self._("Page {page} of {pages}")

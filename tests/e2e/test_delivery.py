@@ -3,6 +3,7 @@ kill -9 and a restart), sign-ons for the record after delivery, and the one foll
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import time
@@ -10,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -27,6 +29,7 @@ from tests.e2e.steps import (
     wait_for_receipts,
 )
 from tests.fakeslack import FakeSlack
+from tests.harness import run_cli
 
 THANKS = "signon_thanks"
 RESPONSE = "signon_response"
@@ -225,3 +228,107 @@ def test_members_are_refused_and_bad_input_is_inline(app: RunningApp, coalition:
         coalition.coordinator, "/signon", f"delivered {letter_id}", channel_id=coalition.public
     )
     assert "already delivered" in reply(again)
+
+
+def test_sign_ons_for_the_record_and_the_follow_up_once(app: RunningApp, coalition: Coalition) -> None:
+    fake = app.fake
+    letter_id = create_letter(app, coalition, leads="Detention Watch Network")
+    sign_on(app, coalition.members[0], letter_id, coalition.public, "Mujeres Latinas en Acción", email="a@ml.org")
+    sign_on(app, coalition.members[1], letter_id, coalition.public, "Faith in Action", email="b@fia.org")
+    wait_for_receipts(app, letter_id)
+    assert deliver(app, coalition, letter_id).ok
+    wait_for_messages(app, letter_id, 2)
+
+    # Closed by the delivery: a coordinator reopens it for the record, and a late organization signs.
+    reopen = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"reopen {letter_id}", channel_id=coalition.public
+    )
+    assert reopen.ok
+    if (
+        fake.top_view(coalition.coordinator)
+        and fake.top_view(coalition.coordinator).get("callback_id") == ids.LETTER_REOPEN_MODAL
+    ):
+        assert app.driver.submit_view(coalition.coordinator).ok
+    channel, ts = post_of(app, letter_id, coalition.public)
+    fake.wait_until(lambda: "added for the record" in message_text(fake.message(channel, ts) or {}), timeout=15)
+    late = sign_on(
+        app, coalition.members[2], letter_id, coalition.public, "Acacia Center for Justice", email="c@acacia.org"
+    )
+    assert late.ok and not late.errors, late.errors
+    wait_for_receipts(app, letter_id)
+
+    # The export lists the delivered list, then the late sign-on in its own section with the date.
+    exported = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"export {letter_id} text", channel_id=coalition.public
+    )
+    assert exported.ok
+    files = fake.wait_until(
+        lambda: [f for f in fake.files() if f.get("completed") and f["filename"].endswith("-signatories.txt")]
+    )
+    txt = files[-1]["content"].decode("utf-8")
+    delivered_part, _, late_part = txt.partition("Added after delivery")
+    assert "Mujeres Latinas en Acción" in delivered_part and "Faith in Action" in delivered_part
+    assert "Acacia Center for Justice" not in delivered_part and "Acacia Center for Justice" in late_part
+    assert str(datetime.now(UTC).year) in late_part
+
+    # The CSV marks it with its date in one more column; the PDF and DOCX print it in its own section.
+    app.driver.slash_command(coalition.coordinator, "/signon", f"export {letter_id} csv", channel_id=coalition.public)
+    csv_file = fake.wait_until(
+        lambda: [f for f in fake.files() if f.get("completed") and f["filename"].endswith(".csv")]
+    )
+    rows = list(csv.reader(io.StringIO(csv_file[-1]["content"].decode("utf-8-sig"))))
+    assert rows[0][-1] == "Added after delivery"
+    by_org = {row[0]: row[-1] for row in rows[1:]}
+    assert by_org["Acacia Center for Justice"] == datetime.now(UTC).date().isoformat()
+    assert by_org["Faith in Action"] == "" and list(by_org)[-1] == "Acacia Center for Justice"
+    for fmt in ("pdf", "docx"):
+        app.driver.slash_command(
+            coalition.coordinator, "/signon", f"export {letter_id} {fmt}", channel_id=coalition.public
+        )
+    pdf = fake.wait_until(
+        lambda: [
+            f
+            for f in fake.files()
+            if f.get("completed") and "-export-" in f["filename"] and f["filename"].endswith(".pdf")
+        ]
+    )
+    docx_file = fake.wait_until(
+        lambda: [f for f in fake.files() if f.get("completed") and f["filename"].endswith(".docx")]
+    )
+    pdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf[-1]["content"])).pages)
+    docx_text = "\n".join(p.text for p in Document(io.BytesIO(docx_file[-1]["content"])).paragraphs)
+    for text in (pdf_text, docx_text):
+        on_time, _, after = text.partition("Added after delivery on")
+        assert "Detention Watch Network" in on_time and "Mujeres Latinas en Acción" in on_time, text
+        assert "Acacia Center for Justice" not in on_time and "Acacia Center for Justice" in after, text
+    # The thanks PDF is the letter as delivered: no late section.
+    thanks_pdf = pdfs_in_dm(fake, coalition.members[0])[0]
+    thanks_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(thanks_pdf["content"])).pages)
+    assert "Acacia" not in thanks_text and "Faith in Action" in thanks_text
+    # The command line says the same without Slack.
+    out = run_cli(["export", "--letter", str(letter_id), "--format", "text"], {"DATABASE_URL": app.database_url})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.index("Faith in Action") < out.stdout.index("Added after delivery") < out.stdout.index("Acacia")
+
+    # The follow-up goes to every signer (the late one too) once; a second try is refused.
+    response = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"respond {letter_id}", channel_id=coalition.public
+    )
+    assert response.ok
+    wait_for_modal(fake, coalition.coordinator, ids.RESPONSE_MODAL)
+    empty = app.driver.submit_view(
+        coalition.coordinator, values={ids.RESPONSE_BLOCK: {ids.RESPONSE_INPUT: "   "}}, strict=False
+    )
+    assert empty.errors and ids.RESPONSE_BLOCK in empty.errors
+    text = "The Department responded: <!channel> we will review your letter."
+    sent = app.driver.submit_view(coalition.coordinator, values={ids.RESPONSE_BLOCK: {ids.RESPONSE_INPUT: text}})
+    assert sent.ok and not sent.errors
+    wait_for_messages(app, letter_id, 3, kind="response")
+    for member in coalition.members[:3]:
+        [follow_up] = marked(fake.dm_messages(member), RESPONSE)
+        assert "we will review your letter" in message_text(follow_up)
+    again = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"respond {letter_id}", channel_id=coalition.public
+    )
+    assert "already sent" in reply(again)
+    assert len(marked(fake.dm_messages(coalition.members[0]), RESPONSE)) == 1
