@@ -203,7 +203,7 @@ def _resolve(runtime: Runtime, row_id: int, owner: str | None, now: datetime) ->
     if row.ts is None:
         client = runtime.background_client(team_id)
         try:
-            channel = open_dm(client, row.user_id)
+            channel = row.channel or open_dm(client, row.user_id)
             ts = find_sent(client, channel, marker_of(row))
         except NotSent as failure:
             if failure.transient:  # Slack is not answering: look again a little later

@@ -166,44 +166,61 @@ def record_delivery(
     return Delivered(delivery.id, letter_id, letter.title, snapshot.count, snapshot.number, recipients, closed_now)
 
 
-def people_of(session: Session, signatory_ids: Sequence[int]) -> list[tuple[str, str | None]]:
-    """Each signer and recorded contact of these organizations, once per person: (user id, team id)."""
-    people: dict[str, str | None] = {}
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    team_id: str | None
+    # The bot's DM with them, when a receipt already went there (saves a conversations.open, Tier 3).
+    dm_channel: str | None = None
+
+
+def people_of(session: Session, signatory_ids: Sequence[int]) -> list[Person]:
+    """Each signer and recorded contact of these organizations, once per person."""
+    people: dict[str, Person] = {}
     for start in range(0, len(signatory_ids), 500):
         chunk = list(signatory_ids[start : start + 500])
-        for user_id, team_id in session.execute(
-            select(Signatory.signer_user_id, Signatory.signer_team_id).where(Signatory.id.in_(chunk))
+        for user_id, team_id, channel in session.execute(
+            select(Signatory.signer_user_id, Signatory.signer_team_id, Signatory.receipt_channel).where(
+                Signatory.id.in_(chunk)
+            )
         ):
-            people.setdefault(user_id, team_id)
+            dm = channel if channel and channel.startswith("D") else None
+            if user_id not in people or (dm and not people[user_id].dm_channel):
+                people[user_id] = Person(user_id, team_id, dm)
         for user_id, team_id in session.execute(
             select(SignatoryContact.user_id, SignatoryContact.team_id).where(SignatoryContact.signatory_id.in_(chunk))
         ):
-            people.setdefault(user_id, team_id)
-    return sorted(people.items())
+            people.setdefault(user_id, Person(user_id, team_id))
+    return [people[user_id] for user_id in sorted(people)]
 
 
 def enqueue_messages(
-    session: Session, letter: Letter, kind: SignerMessageKind, people: Iterable[tuple[str, str | None]], now: datetime
+    session: Session, letter: Letter, kind: SignerMessageKind, people: Iterable[Person], now: datetime
 ) -> int:
-    """A pending message for each person (one per letter, kind and person: repeats are ignored)."""
-    count = 0
-    for user_id, team_id in people:
-        result = session.execute(
-            insert(session, SignerMessage)
-            .values(
-                letter_id=letter.id,
-                kind=kind,
-                user_id=user_id,
-                team_id=team_id,
-                status=DeliveryStatus.PENDING,
-                attempts=0,
-                file_shared=False,
-                created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["letter_id", "kind", "user_id"])
-        )
-        count += changed(result)
-    return count
+    """A pending message for each person (one per letter, kind and person: repeats are ignored); how many
+    messages of this kind the letter now has."""
+    rows = [
+        {
+            "letter_id": letter.id,
+            "kind": kind,
+            "user_id": person.user_id,
+            "team_id": person.team_id,
+            "channel": person.dm_channel,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "file_shared": False,
+            "created_at": now,
+        }
+        for person in people
+    ]
+    statement = insert(session, SignerMessage).on_conflict_do_nothing(index_elements=["letter_id", "kind", "user_id"])
+    for start in range(0, len(rows), 1000):  # one statement per thousand people, not one per person
+        session.execute(statement, rows[start : start + 1000])
+    return int(
+        session.execute(
+            select(func.count(SignerMessage.id)).where(SignerMessage.letter_id == letter.id, SignerMessage.kind == kind)
+        ).scalar_one()
+    )
 
 
 @dataclass(frozen=True)
