@@ -23,8 +23,8 @@ from bot.services import audit
 from bot.services import export as export_service
 from bot.services.dialect import changed, insert
 from bot.services.outcomes import Problem
-from db.enums import DeliveryMethod, DeliveryStatus, LetterStatus, SignatoryStatus, SignerMessageKind
-from db.models import ExportSnapshot, Letter, LetterDelivery, Signatory, SignatoryContact, SignerMessage
+from db.enums import DeliveryMethod, DeliveryStatus, LetterStatus, RunStatus, SignatoryStatus, SignerMessageKind
+from db.models import ExportSnapshot, Letter, LetterDelivery, ReminderRun, Signatory, SignatoryContact, SignerMessage
 from db.models.deliveries import DELIVERED_TO_MAX, PUBLIC_LINK_MAX, RESPONSE_TEXT_MAX
 
 
@@ -146,6 +146,12 @@ def record_delivery(
     # The delivery confirmation takes the place of the close announcement.
     letter.close_announced_at = letter.close_announced_at or now
     letter.updated_at = now  # the posts show the delivery (their state changes)
+    # Nobody is reminded to sign a letter that went out, even when it reopens for the record.
+    session.execute(
+        update(ReminderRun)
+        .where(ReminderRun.letter_id == letter_id, ReminderRun.status == RunStatus.PENDING)
+        .values(status=RunStatus.SKIPPED)
+    )
     signatory_ids = [row.signatory_id for row in data.rows if row.signatory_id is not None]
     recipients = enqueue_messages(session, letter, SignerMessageKind.THANKS, people_of(session, signatory_ids), now)
     delivery = delivery_of(session, letter_id)
