@@ -148,7 +148,8 @@ def _deliver(runtime: Runtime, row_id: int) -> tuple[int | None, float | None]:
         channel = row.channel or open_dm(client, row.user_id)
         if row.ts is None:
             sent = send_once(client, channel, text, body, marker_of(row), budget_seconds=5.0)
-            _record(runtime, row_id, channel=sent.channel, ts=sent.ts)
+            if not _record(runtime, row_id, channel=sent.channel, ts=sent.ts):
+                return row.letter_id, None  # the claim ran out meanwhile: its new holder looks before it sends
             channel = sent.channel
         if row.kind == SignerMessageKind.THANKS and not row.file_shared:
             _upload(runtime, client, row, channel, pdf_title)
