@@ -3,7 +3,7 @@
 python -m bot                 Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on $PORT
 python -m bot web             HTTP (gunicorn + uvicorn) on $PORT: POST /slack/events, GET /healthz
 python -m bot socket          Socket Mode
-python -m bot export --letter ID --format text|csv [--language en|es] [--output FILE]
+python -m bot export --letter ID --format text|csv|pdf|docx [--language en|es] [--output FILE]
 python -m bot backup FILE     a consistent copy of the SQLite database, safe while the bot runs
 python -m bot migrate         apply database migrations and exit
 """
@@ -201,7 +201,12 @@ def run_web(settings: Settings, identity: BotIdentity | None) -> None:
 
 
 def export(args: argparse.Namespace) -> None:
+    from dataclasses import replace
+
+    from bot.delivery import documents as letter_documents
+    from bot.delivery.exports import late_text
     from bot.messages import words
+    from bot.services import delivery as delivery_service
     from bot.services import export as export_service
     from db.models import Letter
 
@@ -211,15 +216,37 @@ def export(args: argparse.Namespace) -> None:
         if letter is None:
             fail(f"there is no letter {args.letter}. The letters are numbered as in `/signon list`.")
         data = export_service.load_export(session, letter)
-    if args.format == "text":
-        output = export_service.text_block(data)
+        # A delivered letter: the delivered list, then the sign-ons added after it, in their own section.
+        split = delivery_service.split_at_delivery(session, data, letter.id)
+        if split:
+            data = replace(data, rows=[*split.delivered.rows, *split.late.rows])
+        document = (
+            letter_documents.letter_document(session, letter, data, None) if args.format in ("pdf", "docx") else None
+        )
+    w = words(args.language)
+    output: str | bytes
+    if document is not None:
+        output = letter_documents.build(document, args.format)
+    elif args.format == "text":
+        output = (
+            export_service.text_block(split.delivered) + late_text(w, split.late.rows)
+            if split and split.late.rows
+            else export_service.text_block(data)
+        )
     else:  # the header and organization types in --language; the organizations' names are never translated
-        output = export_service.csv_text(data, words(args.language).csv_labels())
+        added = (
+            {r.signatory_id: letter_documents.signed_day(r).isoformat() for r in split.late.rows if r.signatory_id}
+            if split
+            else None
+        )
+        output = export_service.csv_text(data, w.csv_labels(), added, w.added_after_delivery_heading())
+    if isinstance(output, str):
+        output = output.encode("utf-8")
     if args.output:
-        Path(args.output).write_text(output, encoding="utf-8", newline="")
+        Path(args.output).write_bytes(output)
         print(f"signon: wrote {len(data.rows)} organizations to {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(output)
+        sys.stdout.buffer.write(output)
 
 
 def _database_only() -> Database:
@@ -257,7 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply database migrations")
     export_parser = sub.add_parser("export", help="write a letter's signatories from the database")
     export_parser.add_argument("--letter", type=int, required=True, help="the letter's number")
-    export_parser.add_argument("--format", choices=("text", "csv"), default="text")
+    export_parser.add_argument("--format", choices=("text", "csv", "pdf", "docx"), default="text")
     export_parser.add_argument("--language", choices=("en", "es"), default="en", help="language of the CSV's words")
     export_parser.add_argument("--output", help="file to write (default: standard output)")
     backup_parser = sub.add_parser("backup", help="copy the SQLite database consistently while the bot runs")

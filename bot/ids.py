@@ -16,6 +16,8 @@ LETTER_EDIT_MODAL = "letter_edit_submit"
 LETTER_READ_MODAL = "letter_read"
 LETTER_REOPEN_MODAL = "letter_reopen_submit"
 WITHDRAW_MODAL = "withdraw_submit"
+DELIVERY_MODAL = "delivery_submit"
+RESPONSE_MODAL = "response_submit"
 INFO_MODAL = "info"
 
 # Actions (action_id)
@@ -71,3 +73,10 @@ CHANGE_NOTE_BLOCK, CHANGE_NOTE_INPUT = "change_note", "change_note"
 LETTER_LANGUAGE_BLOCK, LETTER_LANGUAGE_INPUT = "letter_language", "letter_language"
 TRANSLATION_TITLE_BLOCK, TRANSLATION_TITLE_INPUT = "translation_title", "translation_title"
 TRANSLATION_TEXT_BLOCK, TRANSLATION_TEXT_INPUT = "translation_text", "translation_text"
+
+# Delivery form and the follow-up to signers
+DELIVERED_ON_BLOCK, DELIVERED_ON_INPUT = "delivered_on", "delivered_on"
+DELIVERED_TO_BLOCK, DELIVERED_TO_INPUT = "delivered_to", "delivered_to"
+DELIVERY_METHOD_BLOCK, DELIVERY_METHOD_INPUT = "delivery_method", "delivery_method"
+PUBLIC_LINK_BLOCK, PUBLIC_LINK_INPUT = "public_link", "public_link"
+RESPONSE_BLOCK, RESPONSE_INPUT = "response", "response"

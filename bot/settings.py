@@ -64,6 +64,7 @@ class Settings:
     poll_seconds: float
     digest_interval: timedelta
     receipt_rate: float = 10.0
+    thanks_rate: float = 1.5
     slack_timeout: int = 10
     log_json: bool = False
     health_port: int | None = None
@@ -252,6 +253,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
     receipt_rate = _float_setting(
         get, "SIGNON_RECEIPT_RATE", 10.0, 0.1, 100, "Use receipts per second per process, from 0.1 to 100."
     )
+    # Each thanks uploads the PDF, and files.getUploadURLExternal is Tier 4 (about 100 a minute per workspace).
+    thanks_rate = _float_setting(
+        get, "SIGNON_THANKS_RATE", 1.5, 0.1, 100, "Use thanks DMs per second per process, from 0.1 to 100."
+    )
 
     log_format = (get("LOG_FORMAT") or "text").lower()
     if log_format not in ("text", "json"):
@@ -285,6 +290,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
         poll_seconds=poll_seconds,
         digest_interval=digest_interval,
         receipt_rate=receipt_rate,
+        thanks_rate=thanks_rate,
         slack_timeout=slack_timeout,
         log_json=log_format == "json",
         health_port=_int_setting(get, "HEALTH_PORT", 0, 0, 65535) or None,

@@ -112,3 +112,19 @@ class Language(enum.StrEnum):
 
     EN = "en"
     ES = "es"
+
+
+class DeliveryMethod(enum.StrEnum):
+    """How a letter was delivered (``letter_deliveries.method``)."""
+
+    EMAIL = "email"
+    HAND = "hand"
+    PUBLIC = "public"
+
+
+class SignerMessageKind(enum.StrEnum):
+    """What a message to every signer says (``signer_messages.kind``): thanks on delivery, or the follow-up
+    with the recipients' response."""
+
+    THANKS = "thanks"
+    RESPONSE = "response"

@@ -67,12 +67,19 @@ def letter_post(w: Words, letter: LetterView) -> tuple[str, list[Block]]:
     if letter.is_open:
         blocks.append(section(escape(opening(letter.text))))
         blocks.append(context(deadline_line(w, letter)))
+        if letter.delivered_on is not None:
+            blocks.append(context(w.open_for_the_record(letter.delivered_on, letter.delivered_count or 0)))
         blocks.append(section(w.signed_so_far(letter.count)))
         if letter.recent:
             blocks.append(context(plain(truncate(w.latest_names(", ".join(letter.recent)), 2000), emoji=False)))
         sign = button(w.sign_on_button(), ids.SIGN_ON_BUTTON, LetterButton(letter.id).dump(), style="primary")
         blocks.append(actions(sign, read, *others, block_id=f"letter_{letter.id}"))
         fallback = w.post_notification(letter.title, letter.count)
+    elif letter.delivered_on is not None:
+        delivered = letter.delivered_count or 0
+        blocks.append(section(w.post_delivered(letter.delivered_on, delivered)))
+        blocks.append(actions(read, *others, block_id=f"letter_{letter.id}"))
+        fallback = w.delivered_post_notification(letter.title, letter.delivered_on, delivered)
     else:
         blocks.append(section(w.post_closed(letter.count)))
         blocks.append(context(deadline_line(w, letter)))

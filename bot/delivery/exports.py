@@ -23,9 +23,11 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.common import Block, escape, section
 from bot.blocks.export import changes_message, export_failed_message, export_message
+from bot.delivery import documents as letter_documents
 from bot.delivery.claim import backoff, claim_one, record
 from bot.messages import Words, words
 from bot.runtime import Runtime
+from bot.services import delivery as delivery_service
 from bot.services import export as export_service
 from bot.services.letters.translations import titles
 from bot.slack.api import send_dm, slack_error
@@ -99,6 +101,11 @@ def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportReque
         assert letter is not None
         data = export_service.load_export(session, letter, names)
         data = replace(data, title=titles(letter).get(w.language, data.title))
+        # A delivered letter: the delivered list first, then the sign-ons added after it (for the record).
+        split = delivery_service.split_at_delivery(session, data, letter_id)
+        late = split.late.rows if split else []
+        if split:
+            data = replace(data, rows=[*split.delivered.rows, *late])
         summary = export_service.changes_since_last(session, data) if request.changes_only else None
     if request.changes_only:
         text, blocks = changes_message(w, data.title, summary, len(data.rows))
@@ -129,7 +136,8 @@ def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportReque
         sent = send_once(client, channel, text, blocks, marker, look_first=retry)
         _update(runtime, request.id, message_channel=sent.channel, message_ts=sent.ts)
     if not request.files_shared:
-        _upload_files(w, client, channel, data, numbered.number, request.fmt)
+        documents = _documents(runtime, w, data, numbered.number, request.fmt)
+        _upload_files(w, client, channel, data, numbered.number, request.fmt, late if split else None, documents)
         _update(runtime, request.id, files_shared=True)
 
 
@@ -141,18 +149,56 @@ def _replace(client: WebClient, channel: str, ts: str, text: str, blocks: list[B
         raise classify(error) from error
 
 
+def _documents(
+    runtime: Runtime, w: Words, data: export_service.ExportData, number: int, fmt: str
+) -> list[dict[str, object]]:
+    """The letter as a PDF or DOCX, when asked for."""
+    if fmt not in ("pdf", "docx"):
+        return []
+    with runtime.db.read() as session:
+        letter = session.get(Letter, data.letter_id)
+        assert letter is not None
+        document = letter_documents.letter_document(session, letter, data, number)
+    content = letter_documents.build(document, fmt)
+    filename = f"letter-{data.letter_id}-export-{number}.{fmt}"
+    return [{"file": content, "filename": filename, "title": w.document_title(data.title, number)}]
+
+
+def late_text(w: Words, late: list[export_service.ExportRow]) -> str:
+    """The sign-ons after the delivery, under their heading, each with the day it signed."""
+    lines = [f"{row.organization} ({w.calendar_date(letter_documents.signed_day(row))})\n" for row in late]
+    return f"\n{w.added_after_delivery_heading()}\n" + "".join(lines)
+
+
 def _upload_files(
-    w: Words, client: WebClient, channel: str, data: export_service.ExportData, number: int, fmt: str
+    w: Words,
+    client: WebClient,
+    channel: str,
+    data: export_service.ExportData,
+    number: int,
+    fmt: str,
+    late: list[export_service.ExportRow] | None = None,
+    documents: list[dict[str, object]] | None = None,
 ) -> None:
     stem = f"letter-{data.letter_id}-export-{number}"
-    uploads = []
+    uploads: list[dict[str, object]] = list(documents or [])
+    late_ids = {row.signatory_id for row in late or [] if row.signatory_id is not None}
     if fmt in ("text", "all"):
-        content = export_service.text_block(data)
+        if late:
+            delivered = replace(data, rows=[row for row in data.rows if row.signatory_id not in late_ids])
+            content = export_service.text_block(delivered) + late_text(w, late)
+        else:
+            content = export_service.text_block(data)
         uploads.append(
             {"content": content, "filename": f"{stem}-signatories.txt", "title": w.txt_title(data.title, number)}
         )
     if fmt in ("csv", "all"):
-        content = export_service.csv_text(data, w.csv_labels())
+        added = (
+            {row.signatory_id: letter_documents.signed_day(row).isoformat() for row in late if row.signatory_id}
+            if late is not None
+            else None
+        )
+        content = export_service.csv_text(data, w.csv_labels(), added, w.added_after_delivery_heading())
         uploads.append({"content": content, "filename": f"{stem}.csv", "title": w.csv_title(data.title, number)})
     if not uploads:
         return

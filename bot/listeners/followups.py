@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 
 from bot.delivery.exports import deliver_request
 from bot.delivery.receipts import send_receipt
-from bot.flows import Later, coordinating, editing, home, letter_form, members, signing
+from bot.flows import Later, coordinating, delivering, editing, home, letter_form, members, signing
 from bot.runtime import Runtime
 
 KEY = "signon_follow_ups"
@@ -65,6 +65,9 @@ FOLLOW_UPS: dict[str, Callable[[Runtime, WebClient, Respond, dict[str, Any]], ob
         runtime, client, **args
     ),
     "publish_home": lambda runtime, client, respond, args: home.publish(runtime, client, **args),
+    "open_delivery": lambda runtime, client, respond, args: delivering.open_delivery_modal(runtime, client, **args),
+    "confirm_delivery": lambda runtime, client, respond, args: delivering.confirm_delivery(runtime, client, **args),
+    "open_response": lambda runtime, client, respond, args: delivering.open_response_modal(runtime, client, **args),
 }
 
 

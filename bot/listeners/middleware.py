@@ -131,17 +131,27 @@ def _modal_refusal(block_id: str, text: str) -> BoltResponse:
     return BoltResponse(status=200, body={"response_action": "errors", "errors": {block_id: text}})
 
 
+# Each coordinator modal: where a refusal shows, and what the person was refused.
+_VIEW_TASKS = {
+    ids.LETTER_EDIT_MODAL: (ids.LETTER_TITLE_BLOCK, Task.EDIT),
+    ids.LETTER_REOPEN_MODAL: (ids.DEADLINE_DATE_BLOCK, Task.REOPEN),
+    ids.DELIVERY_MODAL: (ids.DELIVERED_TO_BLOCK, Task.DELIVER),
+    ids.RESPONSE_MODAL: (ids.RESPONSE_BLOCK, Task.RESPOND),
+}
+
+
 def manages_letter_from_view(
     body: dict[str, Any], context: BoltContext, client: WebClient, next: Next
 ) -> BoltResponse | None:
-    """Listener middleware of the letter edit and reopen modals: the submitting person is checked again."""
+    """Listener middleware of the letter edit, reopen, delivery and follow-up modals: the submitting person is
+    checked again."""
     runtime: Runtime = context["runtime"]
     view = body.get("view") or {}
     user_id = body["user"]["id"]
     w = words_for(runtime, user_id)
-    reopening = view.get("callback_id") == ids.LETTER_REOPEN_MODAL
-    block_id = ids.DEADLINE_DATE_BLOCK if reopening else ids.LETTER_TITLE_BLOCK
-    task = Task.REOPEN if reopening else Task.EDIT
+    callback_id = str(view.get("callback_id") or "")
+    reopening = callback_id != ids.LETTER_EDIT_MODAL
+    block_id, task = _VIEW_TASKS.get(callback_id, (ids.LETTER_TITLE_BLOCK, Task.EDIT))
     meta = LetterFormContext.load(view.get("private_metadata"))
     if meta is None or meta.letter_id is None:
         return _modal_refusal(block_id, w.form_out_of_date_retry())

@@ -13,6 +13,7 @@ import functools
 
 from bot.messages.catalogs import translations
 from bot.messages.coordinating import CoordinatingWords, Task
+from bot.messages.delivery import DeliveryWords
 from bot.messages.export import ExportWords
 from bot.messages.help import HelpWords
 from bot.messages.letters import LetterWords
@@ -23,7 +24,16 @@ from bot.messages.signing import SigningWords
 __all__ = ["ENGLISH", "Task", "Words", "words"]
 
 
-class Words(SigningWords, LetterWords, CoordinatingWords, ReminderWords, ExportWords, HelpWords, PreferenceWords):
+class Words(
+    SigningWords,
+    LetterWords,
+    CoordinatingWords,
+    ReminderWords,
+    ExportWords,
+    HelpWords,
+    PreferenceWords,
+    DeliveryWords,
+):
     """Every sentence, in one language."""
 
 

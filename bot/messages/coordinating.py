@@ -21,6 +21,8 @@ class Task(enum.StrEnum):
     EXPORT = "export"
     MERGE = "merge"
     REMOVE = "remove"
+    DELIVER = "deliver"
+    RESPOND = "respond"
 
 
 class CoordinatingWords(CommonWords):
@@ -35,6 +37,8 @@ class CoordinatingWords(CommonWords):
             Task.REVIEW: lambda: self._("review this letter's duplicates"),
             Task.DISMISS: lambda: self._("review duplicates"),
             Task.EXPORT: lambda: self._("export signatories"),
+            Task.DELIVER: lambda: self._("record this letter's delivery"),
+            Task.RESPOND: lambda: self._("send a follow-up to this letter's signers"),
             Task.MERGE: lambda: self._("merge organizations"),
             Task.REMOVE: lambda: self._("remove signatories"),
         }

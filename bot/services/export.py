@@ -24,7 +24,7 @@ from db.models import ExportRequest, ExportSnapshot, Letter, Signatory, Signator
 
 # OWASP: cells starting with these are read as formulas by spreadsheet software.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-FORMATS = ("text", "csv", "all")
+FORMATS = ("text", "csv", "all", "pdf", "docx")
 
 
 def sort_key(name: str) -> tuple[str, str, str]:
@@ -171,9 +171,12 @@ class CsvLabels:
     org_type: Callable[[str], str]
 
 
-def csv_rows(data: ExportData, labels: CsvLabels) -> Iterator[list[str]]:
-    """The header, then one row per organization."""
-    yield list(labels.header)
+def csv_rows(
+    data: ExportData, labels: CsvLabels, added_after: Mapping[int, str] | None = None, added_label: str = ""
+) -> Iterator[list[str]]:
+    """The header, then one row per organization. For a delivered letter, ``added_after`` maps the sign-ons
+    after the delivery to their date, printed in one more column (``added_label``)."""
+    yield [*labels.header, added_label] if added_after is not None else list(labels.header)
     for row in data.rows:
         cells = [
             row.organization,
@@ -188,14 +191,18 @@ def csv_rows(data: ExportData, labels: CsvLabels) -> Iterator[list[str]]:
             row.other_contacts,
             labels.lead if row.is_lead else "",
         ]
+        if added_after is not None:
+            cells.append(added_after.get(row.signatory_id, "") if row.signatory_id is not None else "")
         yield [neutralize(cell) for cell in cells]
 
 
-def csv_text(data: ExportData, labels: CsvLabels) -> str:
+def csv_text(
+    data: ExportData, labels: CsvLabels, added_after: Mapping[int, str] | None = None, added_label: str = ""
+) -> str:
     """RFC 4180: CRLF line ends, fields quoted when needed, quotes doubled. UTF-8 with a BOM for Excel."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(csv_rows(data, labels))
+    writer.writerows(csv_rows(data, labels, added_after, added_label))
     return "\ufeff" + buffer.getvalue()
 
 

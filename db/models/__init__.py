@@ -22,6 +22,7 @@ from db.models.base import (
     TITLE_MAX,
     Base,
 )
+from db.models.deliveries import LetterDelivery, SignerMessage
 from db.models.letters import ChannelPost, LeadOrganization, Letter, LetterCoordinator, LetterTranslation, LetterVersion
 from db.models.people import LanguagePreference, SlackUser
 from db.models.records import AuditEntry, ExportRequest, ExportSnapshot
@@ -50,6 +51,7 @@ __all__ = [
     "LeadOrganization",
     "Letter",
     "LetterCoordinator",
+    "LetterDelivery",
     "LetterTranslation",
     "LetterVersion",
     "ReminderDelivery",
@@ -57,5 +59,6 @@ __all__ = [
     "ReminderRun",
     "Signatory",
     "SignatoryContact",
+    "SignerMessage",
     "SlackUser",
 ]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.blocks.help import help_message, unknown_command
-from bot.flows import commands
+from bot.flows import commands, delivering
 from bot.flows.commands import CommandRequest
 from bot.flows.exporting import export_command
 from bot.flows.language import language_command
@@ -61,6 +61,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("reopen", commands.manage, Words.usage_reopen, for_coordinators=True),
     Subcommand("review", commands.manage, Words.usage_review, for_coordinators=True),
     Subcommand("export", export_command, Words.usage_export, for_coordinators=True),
+    Subcommand(
+        "delivered", delivering.delivered_command, Words.usage_delivered, for_coordinators=True, aliases=("entregada",)
+    ),
+    Subcommand(
+        "respond", delivering.respond_command, Words.usage_respond, for_coordinators=True, aliases=("followup",)
+    ),
 )
 _BY_WORD = {word: entry for entry in SUBCOMMANDS for word in (entry.name, *entry.aliases) if word}
 

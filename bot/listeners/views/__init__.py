@@ -3,7 +3,7 @@ from slack_bolt import App
 from bot import ids
 from bot.listeners.followups import run_follow_ups
 from bot.listeners.middleware import manages_letter_from_view, may_start_letters
-from bot.listeners.views import letters, signing
+from bot.listeners.views import delivery, letters, signing
 
 
 def register(app: App) -> None:
@@ -15,3 +15,7 @@ def register(app: App) -> None:
         ack=letters.submit_edit, lazy=[run_follow_ups]
     )
     app.view(ids.LETTER_REOPEN_MODAL, middleware=[manages_letter_from_view])(letters.submit_reopen)
+    app.view(ids.DELIVERY_MODAL, middleware=[manages_letter_from_view])(
+        ack=delivery.submit_delivery, lazy=[run_follow_ups]
+    )
+    app.view(ids.RESPONSE_MODAL, middleware=[manages_letter_from_view])(delivery.submit_response)

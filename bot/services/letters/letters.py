@@ -19,6 +19,7 @@ from db.models import (
     LeadOrganization,
     Letter,
     LetterCoordinator,
+    LetterDelivery,
     LetterTranslation,
     LetterVersion,
     ReminderRun,
@@ -290,7 +291,9 @@ def reopen_letter(
     letter.close_announced_at = None
     letter.deadline_at = deadline_at
     letter.updated_at = now
-    plan_reminder_runs(session, letter, parse_durations(letter.reminder_schedule), now)
+    # A delivered letter reopens for the record: later sign-ons are welcome, but nobody is chased for them.
+    if session.execute(select(LetterDelivery.id).where(LetterDelivery.letter_id == letter_id)).first() is None:
+        plan_reminder_runs(session, letter, parse_durations(letter.reminder_schedule), now)
     audit.on_letter(
         session,
         "letter_reopened",

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services.letters.translations import text_at
 from db.enums import Language, LetterStatus, PostStatus, SignatoryStatus
-from db.models import ChannelPost, Letter, LetterCoordinator, LetterTranslation, Signatory
+from db.models import ChannelPost, Letter, LetterCoordinator, LetterDelivery, LetterTranslation, Signatory
 
 
 def get_letter(session: Session, letter_id: int, team_id: str | None = None) -> Letter | None:
@@ -126,6 +127,9 @@ class LetterView:
     language: str = Language.EN
     main_language: str = Language.EN
     others: Sequence[LetterText] = ()
+    # Set once the letter was delivered: the day and the delivered list's count.
+    delivered_on: date | None = None
+    delivered_count: int | None = None
 
     def in_language(self, language: str) -> LetterView:
         """The same letter with its title and text in ``language``; as it is when it has no text in it."""
@@ -174,7 +178,15 @@ def letter_view(session: Session, letter: Letter, *, recent: int = 5) -> LetterV
         language=letter.language,
         main_language=letter.language,
         others=tuple(others),
+        **_delivery_of(session, letter.id),
     )
+
+
+def _delivery_of(session: Session, letter_id: int) -> dict[str, Any]:
+    row = session.execute(
+        select(LetterDelivery.delivered_on, LetterDelivery.count).where(LetterDelivery.letter_id == letter_id)
+    ).first()
+    return {"delivered_on": row.delivered_on, "delivered_count": row.count} if row else {}
 
 
 def titles_in(session: Session, letter_ids: Sequence[int], language: str) -> dict[int, str]:
