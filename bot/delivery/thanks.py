@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import ColumnElement, or_, select, update
 
 from bot.blocks import delivery as blocks
-from bot.delivery.claim import backoff, claim_many, record
+from bot.delivery.claim import backoff, claim_many, claim_one, record
 from bot.delivery.documents import delivered_pdf
 from bot.runtime import Runtime
 from bot.services import delivery as delivery_service
@@ -130,6 +130,10 @@ def _message(runtime: Runtime, row: SignerMessage) -> tuple[str, list[dict[str, 
 
 def _deliver(runtime: Runtime, row_id: int) -> tuple[int | None, float | None]:
     """Send one claimed message and record it; its letter, and how long Slack asked us to wait (a 429)."""
+    # A batch is claimed at once and sent one by one: renew this row's claim just before sending, and leave it
+    # alone if its lease ran out meanwhile and another process took it over.
+    if not claim_one(runtime.db, SignerMessage, row_id, where=_mine(runtime), values={"lease_until": utcnow() + LEASE}):
+        return None, None
     with runtime.db.read() as session:
         row = session.get(SignerMessage, row_id)
         if row is None:
@@ -147,7 +151,7 @@ def _deliver(runtime: Runtime, row_id: int) -> tuple[int | None, float | None]:
     try:
         channel = row.channel or open_dm(client, row.user_id)
         if row.ts is None:
-            sent = send_once(client, channel, text, body, marker_of(row), budget_seconds=5.0)
+            sent = send_once(client, channel, text, body, marker_of(row), budget_seconds=5.0, look_first=attempts > 1)
             if not _record(runtime, row_id, channel=sent.channel, ts=sent.ts):
                 return row.letter_id, None  # the claim ran out meanwhile: its new holder looks before it sends
             channel = sent.channel
