@@ -16,7 +16,7 @@ from bot.services.signing.duplicates import pending_duplicates
 from bot.services.signing.queries import signatories_of_user
 from bot.slack.api import slack_error
 from bot.slack.language import person_language
-from bot.slack.permissions import is_coordinator
+from bot.slack.permissions import is_coordinator, visible_letters
 from bot.timeutil import utcnow
 from db.enums import LetterStatus
 
@@ -28,7 +28,10 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
     global_coordinator = is_coordinator(runtime, client, user_id)
     language = person_language(runtime, user_id)
     with runtime.db.read() as session:
-        open_letters = letters.open_letters(session, team_id)
+        candidates = [letter.id for letter in letters.open_letters(session, team_id)]
+    seen = visible_letters(runtime, client, user_id, team_id, candidates)
+    with runtime.db.read() as session:
+        open_letters = [letter for letter in letters.open_letters(session, team_id) if letter.id in seen]
         mine = {s.letter_id: s.org_name for s in signatories_of_user(session, user_id, [x.id for x in open_letters])}
         member = [MemberLetter(letters.letter_view(session, x, recent=0), mine.get(x.id)) for x in open_letters]
         managed = []

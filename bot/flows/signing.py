@@ -24,10 +24,12 @@ from bot.services.signing import acting, signing
 from bot.services.signing import form as signing_form
 from bot.services.signing.queries import latest_signature_by, signatories_of_user
 from bot.slack.api import OpenedView, open_view, push_view, update_view
+from bot.slack.permissions import may_see, visible_letters
 from bot.slack.profiles import get_profile
 from bot.timeutil import utcnow
 from db.engine import StorageUnavailable
 from db.enums import LetterStatus
+from db.models import Letter
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +40,36 @@ def field_errors(w: Words, problems: dict[str, Problem]) -> dict[str, str]:
 
 
 def _candidates(
-    runtime: Runtime, team_id: str, channel_id: str | None, letter_id: int | None, reference: str | None
+    runtime: Runtime,
+    client: WebClient,
+    user_id: str,
+    team_id: str,
+    channel_id: str | None,
+    letter_id: int | None,
+    reference: str | None,
 ) -> list[LetterView]:
+    """The letters a sign-on request may be about, among those this person may see: the one named, those
+    matching the words typed (open ones first), else those open in this channel, else every open one."""
+    posted_here: set[int] = set()
     with runtime.db.read() as session:
         if letter_id is not None:
             letter = letters.get_letter(session, letter_id, team_id)
             found = [letter] if letter else []
         elif reference:
             found = letters.find_letters(session, team_id, reference)
-            found = [c for c in found if c.status == LetterStatus.OPEN] or found
         else:
-            found = letters.letters_posted_in(session, team_id, channel_id, open_only=True) if channel_id else []
-            found = found or letters.open_letters(session, team_id)
-        return [letters.letter_view(session, letter, recent=0) for letter in found]
+            here = letters.letters_posted_in(session, team_id, channel_id, open_only=True) if channel_id else []
+            posted_here = {letter.id for letter in here}
+            found = here + letters.open_letters(session, team_id)
+        candidates = list(dict.fromkeys(letter.id for letter in found))
+    seen = visible_letters(runtime, client, user_id, team_id, candidates)
+    with runtime.db.read() as session:
+        shown = [letter for letter in (session.get(Letter, i) for i in candidates if i in seen) if letter]
+        if reference:
+            shown = [c for c in shown if c.status == LetterStatus.OPEN] or shown
+        elif letter_id is None:
+            shown = [c for c in shown if c.id in posted_here] or shown
+        return [letters.letter_view(session, letter, recent=0) for letter in shown]
 
 
 def open_signon(
@@ -77,7 +96,7 @@ def open_signon(
         if tell:
             tell(w.form_did_not_open())
         return
-    views = _candidates(runtime, team_id, channel_id, letter_id, reference)
+    views = _candidates(runtime, client, user_id, team_id, channel_id, letter_id, reference)
     if not views:
         text = w.no_letter_matches(escape(reference)) if reference else w.no_open_letters_now()
         shown = update_view(client, opened, signon_blocks.message_modal(w, w.sign_on_title(), text))
@@ -141,13 +160,15 @@ def picked_letter(runtime: Runtime, client: WebClient, body: dict[str, Any], tea
     meta = PickerContext.load(view.get("private_metadata"))
     if meta is None or not isinstance(view.get("id"), str):
         return
+    user_id = body["user"]["id"]
+    if not may_see(runtime, client, user_id, team_id, letter_id):
+        return  # a crafted choice: nothing to show, nothing to reveal
     with runtime.db.read() as session:
         letter = letters.get_letter(session, letter_id, team_id)
         letter_view = letters.letter_view(session, letter, recent=0) if letter else None
     if letter_view is None:
         return
     opened = OpenedView(view["id"], view.get("hash"))
-    user_id = body["user"]["id"]
     show_form(runtime, client, opened, letter_view, user_id=user_id, source=meta.source, channel_id=meta.channel_id)
 
 
@@ -161,6 +182,8 @@ def read_letter(
     language: str | None = None,
 ) -> None:
     """The full text: in ``language`` (a Read-in button), else in the reader's language when the letter has it."""
+    if not may_see(runtime, client, body["user"]["id"], team_id, letter_id):
+        return  # a replayed button of a letter this person may not see: nothing to reveal
     with runtime.db.read() as session:
         letter = letters.get_letter(session, letter_id, team_id)
         view = letters.letter_view(session, letter) if letter else None
@@ -191,7 +214,7 @@ def form_values(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], team_id: str) -> None:
+def submit_signon(runtime: Runtime, ack: Ack, client: WebClient, body: dict[str, Any], team_id: str) -> None:
     """Validate, commit (group commit with concurrent sign-ons), then acknowledge.
 
     Nothing else happens before the acknowledgement: the receipt, with its near-duplicate question, is sent by
@@ -203,6 +226,10 @@ def submit_signon(runtime: Runtime, ack: Ack, body: dict[str, Any], team_id: str
     meta = SignOnContext.load(view.get("private_metadata"))
     if meta is None:
         ack(response_action="errors", errors={ids.ORG_BLOCK: w.form_out_of_date()})
+        return
+    if not may_see(runtime, client, user["id"], team_id, meta.letter_id):
+        # A crafted or replayed form for a letter this person may not see: answered as a letter that is gone.
+        ack(response_action="errors", errors={ids.ORG_BLOCK: w.letter_gone()})
         return
     form, problems = signing_form.validate_form(form_values(view))
     if form is None:

@@ -38,7 +38,7 @@ def _sign(request: CommandRequest) -> None:
     """``/signon`` or ``/signon <letter>``; a single word that matches no letter is most likely a typo."""
     letter_id = None
     if request.rest:
-        matches = matching_letters(request.runtime, request.team_id, request.rest)
+        matches = matching_letters(request.runtime, request.client, request.user_id, request.team_id, request.rest)
         if not matches and (" " not in request.rest or not any(ch.isalnum() for ch in request.rest)):
             text, blocks = unknown_command(request.words, request.rest.split(" ")[0], *usage_lines(request))
             request.ack(text=text, blocks=blocks)
