@@ -20,6 +20,7 @@ INFO_MODAL = "info"
 
 # Actions (action_id)
 SIGN_ON_BUTTON = "sign_on"
+SIGN_FOR_ANOTHER = "sign_for_another"
 READ_LETTER_BUTTON = "read_letter"
 PICK_LETTER = "pick_letter"
 EDIT_SIGNATURE = "edit_signature"

@@ -31,6 +31,7 @@ from bot.contracts import (
     PickerContext,
     SignatoryButton,
     SignOnContext,
+    Source,
     WithdrawContext,
 )
 from bot.messages import Words
@@ -213,8 +214,10 @@ def already_signed_modal(
     by_you: bool,
     signatory_id: int,
     may_act: bool,
+    letter_id: int | None = None,
 ) -> dict[str, Any]:
-    """``by_you``: the person signed it themselves; ``may_act``: they may edit or withdraw it (signer, or added)."""
+    """``by_you``: the person signed it themselves; ``may_act``: they may edit or withdraw it (signer, or added);
+    ``letter_id``: offer to sign this letter for another organization."""
     title = escape(letter_title)
     if by_you or may_act:
         lead = w.already_signed_by_you()
@@ -231,7 +234,14 @@ def already_signed_modal(
     if not (by_you or may_act):
         ask = button(w.ask_to_be_added(), ids.ASK_TO_ACT, SignatoryButton(signatory_id).dump())
         blocks.append(actions(ask, block_id=f"ask_{signatory_id}"))
+    if letter_id is not None:
+        blocks.append(actions(sign_for_another_button(w, letter_id), block_id=f"another_{letter_id}"))
     return modal(w.already_signed_title(), blocks, callback_id=ids.INFO_MODAL, close=w.done())
+
+
+def sign_for_another_button(w: Words, letter_id: int, source: Source | None = None) -> Block:
+    """Opens the form for this letter with the person's details and no organization."""
+    return button(w.sign_for_another(), ids.SIGN_FOR_ANOTHER, LetterButton(letter_id, source).dump())
 
 
 def request_to_act_message(
@@ -298,6 +308,7 @@ def receipt_message(w: Words, receipt: ReceiptView, *, heading: str) -> tuple[st
         actions(
             button(w.edit(), ids.EDIT_SIGNATURE, signatory),
             button(w.withdraw(), ids.WITHDRAW_SIGNATURE, signatory, style="danger", confirm=withdraw_confirm),
+            sign_for_another_button(w, receipt.letter_id),
             button(w.read_the_letter(), ids.READ_LETTER_BUTTON, LetterButton(receipt.letter_id).dump()),
             block_id=f"receipt_{receipt.signatory_id}",
         )

@@ -32,8 +32,16 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
     seen = visible_letters(runtime, client, user_id, team_id, candidates)
     with runtime.db.read() as session:
         open_letters = [letter for letter in letters.open_letters(session, team_id) if letter.id in seen]
-        mine = {s.letter_id: s.org_name for s in signatories_of_user(session, user_id, [x.id for x in open_letters])}
-        member = [MemberLetter(letters.letter_view(session, x, recent=0), mine.get(x.id)) for x in open_letters]
+        mine: dict[int, list[str]] = {}
+        for signed in signatories_of_user(session, user_id, [x.id for x in open_letters]):
+            mine.setdefault(signed.letter_id, []).append(signed.org_name)
+        # Every organization the person signed each letter for, oldest first.
+        member = [
+            MemberLetter(
+                letters.letter_view(session, x, recent=0), ", ".join(reversed(mine[x.id])) if x.id in mine else None
+            )
+            for x in open_letters
+        ]
         managed = []
         for letter in letters.recent_letters(session, team_id, limit=20):
             if not (global_coordinator or letters.is_letter_coordinator(session, letter.id, user_id)):

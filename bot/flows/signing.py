@@ -84,8 +84,11 @@ def open_signon(
     letter_id: int | None = None,
     reference: str | None = None,
     tell: Callable[[str], None] | None = None,
+    another: bool = False,
 ) -> None:
     """Open the sign-on modal: a loading view first (the trigger lasts 3 s), then the right content.
+
+    ``another``: the person asked to sign for another organization than the one(s) they signed for.
 
     ``tell`` answers the person where they pressed or typed (an ephemeral message or a DM) when Slack would not
     show the form, so nothing silently does nothing.
@@ -104,7 +107,9 @@ def open_signon(
         picker = signon_blocks.picker_modal(w, views, PickerContext(Source(source), channel_id))
         shown = update_view(client, opened, picker)
     else:
-        shown = show_form(runtime, client, opened, views[0], user_id=user_id, source=source, channel_id=channel_id)
+        shown = show_form(
+            runtime, client, opened, views[0], user_id=user_id, source=source, channel_id=channel_id, another=another
+        )
     if not shown and tell:
         tell(w.form_did_not_open())
 
@@ -118,8 +123,12 @@ def show_form(
     user_id: str,
     source: str,
     channel_id: str | None,
+    another: bool = False,
 ) -> bool:
-    """Replace ``opened`` with the form (or why there is none); False when Slack would not show it."""
+    """Replace ``opened`` with the form (or why there is none); False when Slack would not show it.
+
+    Someone who signed this letter already sees for which organization, with a way to sign for another
+    (``another``: that form, with their details and no organization)."""
     w = words_for(runtime, user_id)
     if not letter.is_open or letter.deadline_at <= utcnow():
         modal = signon_blocks.message_modal(w, w.letter_closed_title(), w.letter_is_closed(escape(letter.title)))
@@ -128,7 +137,7 @@ def show_form(
         mine = signatories_of_user(session, user_id, [letter.id])
         previous = latest_signature_by(session, user_id)
         may_act = bool(mine) and acting.may_act_for(session, mine[0], user_id)
-    if mine:
+    if mine and not another:
         signed = mine[0]
         modal = signon_blocks.already_signed_modal(
             w,
@@ -139,11 +148,12 @@ def show_form(
             by_you=signed.signer_user_id == user_id,
             signatory_id=signed.id,
             may_act=may_act,
+            letter_id=letter.id,
         )
         return update_view(client, opened, modal)
     profile = get_profile(runtime.db, client, user_id)
     prefill = signon_blocks.SignOnPrefill(
-        org_name=previous.org_name if previous else "",
+        org_name=previous.org_name if previous and not (mine or another) else "",
         name=(previous.signer_name if previous else None) or profile.name or "",
         title=(previous.signer_title if previous else None) or profile.title or "",
         email=profile.email or (previous.signer_email if previous else "") or "",
@@ -170,6 +180,38 @@ def picked_letter(runtime: Runtime, client: WebClient, body: dict[str, Any], tea
         return
     opened = OpenedView(view["id"], view.get("hash"))
     show_form(runtime, client, opened, letter_view, user_id=user_id, source=meta.source, channel_id=meta.channel_id)
+
+
+def sign_for_another(
+    runtime: Runtime, client: WebClient, body: dict[str, Any], team_id: str, letter_id: int, source: str
+) -> None:
+    """ "Sign for another organization": in the already-signed modal, that modal becomes the form; from a
+    receipt or App Home, the form opens."""
+    user_id = body["user"]["id"]
+    view = body.get("view") or {}
+    if view.get("type") == "modal" and isinstance(view.get("id"), str):
+        if not may_see(runtime, client, user_id, team_id, letter_id):
+            return
+        with runtime.db.read() as session:
+            letter = letters.get_letter(session, letter_id, team_id)
+            letter_view = letters.letter_view(session, letter, recent=0) if letter else None
+        if letter_view is not None:
+            opened = OpenedView(view["id"], view.get("hash"))
+            show_form(
+                runtime, client, opened, letter_view, user_id=user_id, source=source, channel_id=None, another=True
+            )
+        return
+    open_signon(
+        runtime,
+        client,
+        trigger_id=body.get("trigger_id", ""),
+        user_id=user_id,
+        team_id=team_id,
+        channel_id=None,
+        source=source,
+        letter_id=letter_id,
+        another=True,
+    )
 
 
 def read_letter(
@@ -268,6 +310,7 @@ def submit_signon(runtime: Runtime, ack: Ack, client: WebClient, body: dict[str,
             by_you=outcome.by_you,
             signatory_id=outcome.signatory_id,
             may_act=outcome.may_act,
+            letter_id=outcome.letter_id,
         )
         ack(response_action="update", view=modal)
     elif isinstance(outcome, LetterClosed):

@@ -126,6 +126,9 @@ class CommonWords(WordsBase):
     def sign_on_button(self) -> str:
         return self._("Sign on")
 
+    def sign_for_another(self) -> str:
+        return self._("Sign for another organization")
+
     def sign_on_title(self) -> str:
         return self._("Sign on")
 

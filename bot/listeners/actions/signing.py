@@ -44,6 +44,13 @@ def sign_on_button(body: dict[str, Any], client: WebClient, context: BoltContext
     )
 
 
+def sign_for_another(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    button = LetterButton.load(action_value(body))
+    if button is not None:
+        source = button.source or _default_source(body)
+        signing.sign_for_another(context["runtime"], client, body, context.team_id or "", button.letter_id, source)
+
+
 def read_letter_button(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     button = LetterButton.load(action_value(body))
     if button is not None:
