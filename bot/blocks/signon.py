@@ -78,6 +78,13 @@ def message_modal(
     return modal(title, blocks, callback_id=callback_id, close=w.close())
 
 
+def closed_letter_modal(w: Words, notice: str, others: Sequence[LetterView], meta: PickerContext) -> dict[str, Any]:
+    """A closed letter's notice (no Sign on button), then the other open letters to pick from, if any."""
+    if not others:
+        return message_modal(w, w.letter_closed_title(), notice)
+    return picker_modal(w, others, meta, lead=[section(notice), divider()])
+
+
 def letter_heading(w: Words, letter: LetterView) -> list[Block]:
     """The letter in the reader's language when it has that text; else its main one, with a note saying so."""
     letter = letter.in_language(w.language)
@@ -164,14 +171,18 @@ def signon_modal(
     )
 
 
-def picker_modal(w: Words, letters: Sequence[LetterView], meta: PickerContext) -> dict[str, Any]:
-    """Several letters are open: the member picks one, then the form replaces this view."""
+def picker_modal(
+    w: Words, letters: Sequence[LetterView], meta: PickerContext, *, lead: Sequence[Block] = ()
+) -> dict[str, Any]:
+    """Several letters are open: the member picks one, then the form replaces this view; ``lead`` comes first
+    (a closed letter's notice)."""
     options = [
         {"text": plain(truncate(letter.in_language(w.language).label, 75)), "value": str(letter.id)}
         for letter in letters[:100]
     ]
     blocks: list[Block] = [
-        section(w.which_letter_to_sign()),
+        *lead,
+        section(w.other_open_letters() if lead else w.which_letter_to_sign()),
         {
             "type": "actions",
             "block_id": ids.PICKER_BLOCK,

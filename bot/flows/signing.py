@@ -24,7 +24,7 @@ from bot.services.signing import acting, signing
 from bot.services.signing import form as signing_form
 from bot.services.signing.queries import latest_signature_by, signatories_of_user
 from bot.slack.api import OpenedView, open_view, push_view, update_view
-from bot.slack.permissions import may_see, visible_letters
+from bot.slack.permissions import may_see, people_who_can, visible_letters
 from bot.slack.profiles import get_profile
 from bot.timeutil import utcnow
 from db.engine import StorageUnavailable
@@ -59,6 +59,8 @@ def _candidates(
             found = letters.find_letters(session, team_id, reference)
         else:
             here = letters.letters_posted_in(session, team_id, channel_id, open_only=True) if channel_id else []
+            # A letter past its deadline (not closed by the deadline job yet) is no longer this channel's.
+            here = [letter for letter in here if letter.deadline_at > utcnow()]
             posted_here = {letter.id for letter in here}
             found = here + letters.open_letters(session, team_id)
         candidates = list(dict.fromkeys(letter.id for letter in found))
@@ -70,6 +72,34 @@ def _candidates(
         elif letter_id is None:
             shown = [c for c in shown if c.id in posted_here] or shown
         return [letters.letter_view(session, letter, recent=0) for letter in shown]
+
+
+def _closed_here(
+    runtime: Runtime, client: WebClient, user_id: str, team_id: str, channel_id: str | None
+) -> LetterView | None:
+    """The letter last posted in this channel, when it has closed and none posted here is still open."""
+    if not channel_id:
+        return None
+    now = utcnow()
+    with runtime.db.read() as session:
+        here = letters.letters_posted_in(session, team_id, channel_id, open_only=False)
+    if any(letter.status == LetterStatus.OPEN and letter.deadline_at > now for letter in here):
+        return None
+    seen = visible_letters(runtime, client, user_id, team_id, [letter.id for letter in here])
+    newest = next((letter for letter in here if letter.id in seen), None)
+    if newest is None:
+        return None
+    with runtime.db.read() as session:
+        letter = session.get(Letter, newest.id)
+        return letters.letter_view(session, letter, recent=0) if letter else None
+
+
+def closed_notice(runtime: Runtime, w: Words, letter: LetterView) -> str:
+    """That ``letter`` closed, when (in the reader's time zone), how many signed, and whom to ask."""
+    contacts = ", ".join(f"<@{person}>" for person in people_who_can(runtime, letter_id=letter.id))
+    closed_at = letter.closed_at or letter.deadline_at
+    title = escape(letter.in_language(w.language).title)
+    return w.closed_letter_notice(title, w.deadline_date(min(closed_at, letter.deadline_at)), letter.count, contacts)
 
 
 def open_signon(
@@ -100,7 +130,14 @@ def open_signon(
             tell(w.form_did_not_open())
         return
     views = _candidates(runtime, client, user_id, team_id, channel_id, letter_id, reference)
-    if not views:
+    closed = _closed_here(runtime, client, user_id, team_id, channel_id) if not (letter_id or reference) else None
+    if closed is not None:
+        others = [view for view in views if view.id != closed.id and view.is_open and view.deadline_at > utcnow()]
+        modal = signon_blocks.closed_letter_modal(
+            w, closed_notice(runtime, w, closed), others, PickerContext(Source(source), channel_id)
+        )
+        shown = update_view(client, opened, modal)
+    elif not views:
         text = w.no_letter_matches(escape(reference)) if reference else w.no_open_letters_now()
         shown = update_view(client, opened, signon_blocks.message_modal(w, w.sign_on_title(), text))
     elif len(views) > 1:
@@ -131,7 +168,7 @@ def show_form(
     (``another``: that form, with their details and no organization)."""
     w = words_for(runtime, user_id)
     if not letter.is_open or letter.deadline_at <= utcnow():
-        modal = signon_blocks.message_modal(w, w.letter_closed_title(), w.letter_is_closed(escape(letter.title)))
+        modal = signon_blocks.message_modal(w, w.letter_closed_title(), closed_notice(runtime, w, letter))
         return update_view(client, opened, modal)
     with runtime.db.read() as session:
         mine = signatories_of_user(session, user_id, [letter.id])
@@ -314,6 +351,11 @@ def submit_signon(runtime: Runtime, ack: Ack, client: WebClient, body: dict[str,
         )
         ack(response_action="update", view=modal)
     elif isinstance(outcome, LetterClosed):
-        ack(response_action="errors", errors={ids.ORG_BLOCK: w.letter_closed_error(outcome.title)})
+        # The form goes: a Sign on button beside "closed" would say it can still be signed.
+        with runtime.db.read() as session:
+            letter = letters.get_letter(session, outcome.letter_id, team_id)
+            closed = letters.letter_view(session, letter, recent=0) if letter else None
+        text = closed_notice(runtime, w, closed) if closed else w.letter_closed_error(outcome.title)
+        ack(response_action="update", view=signon_blocks.message_modal(w, w.letter_closed_title(), text))
     else:
         ack(response_action="errors", errors={ids.ORG_BLOCK: w.letter_gone()})

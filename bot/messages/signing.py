@@ -117,8 +117,18 @@ class SigningWords(CommonWords):
     def letter_closed_title(self) -> str:
         return self._("Letter closed")
 
-    def letter_is_closed(self, title: str) -> str:
-        return self._("*{title}* is closed; sign-ons are no longer accepted.", title=title)
+    def closed_letter_notice(self, title: str, closed: str, count: int, contacts: str) -> str:
+        """A closed letter, where someone looked for it: when it closed, its count, whom to ask."""
+        return self._(
+            "*{title}* closed on {closed}. {organizations} signed. Questions? Ask {contacts}.",
+            title=title,
+            closed=closed,
+            organizations=self.organizations(count),
+            contacts=contacts,
+        )
+
+    def other_open_letters(self) -> str:
+        return self._("These letters are still open. Which one are you signing?")
 
     def letter_closed_error(self, title: str) -> str:
         return self._("“{title}” has closed; sign-ons are no longer accepted.", title=title)
