@@ -68,6 +68,8 @@ def letter_post(w: Words, letter: LetterView) -> tuple[str, list[Block]]:
         blocks.append(section(escape(opening(letter.text))))
         blocks.append(context(deadline_line(w, letter)))
         blocks.append(section(w.signed_so_far(letter.count)))
+        if letter.listed_leads:
+            blocks.append(context(w.count_with_leads(letter.count, letter.listed_leads)))
         if letter.recent:
             blocks.append(context(plain(truncate(w.latest_names(", ".join(letter.recent)), 2000), emoji=False)))
         sign = button(w.sign_on_button(), ids.SIGN_ON_BUTTON, LetterButton(letter.id).dump(), style="primary")
@@ -75,6 +77,8 @@ def letter_post(w: Words, letter: LetterView) -> tuple[str, list[Block]]:
         fallback = w.post_notification(letter.title, letter.count)
     else:
         blocks.append(section(w.post_closed(letter.count)))
+        if letter.listed_leads:
+            blocks.append(context(w.count_with_leads(letter.count, letter.listed_leads)))
         blocks.append(context(deadline_line(w, letter)))
         blocks.append(actions(read, *others, block_id=f"letter_{letter.id}"))
         fallback = w.closed_post_notification(letter.title, letter.count)
