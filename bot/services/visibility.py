@@ -15,7 +15,6 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.services.dialect import insert_or_update
-from db.enums import PostStatus
 from db.models import ChannelMember, ChannelPost, ChannelRoster, Letter, LetterCoordinator
 
 # How long a channel's member list is trusted before Slack is asked again: joining a channel shows its
@@ -24,14 +23,13 @@ ROSTER_TTL = timedelta(minutes=2)
 
 
 def letter_channels(session: Session, letter_ids: Sequence[int]) -> dict[int, set[str]]:
-    """The channels each letter was posted (or is being posted) to."""
+    """The channels each letter was posted (or is being posted) to; a post deleted or archived since still
+    says whom the letter was meant for."""
     channels: dict[int, set[str]] = {letter_id: set() for letter_id in letter_ids}
     if not letter_ids:
         return channels
     rows = session.execute(
-        select(ChannelPost.letter_id, ChannelPost.channel_id).where(
-            ChannelPost.letter_id.in_(list(letter_ids)), ChannelPost.status != PostStatus.REMOVED
-        )
+        select(ChannelPost.letter_id, ChannelPost.channel_id).where(ChannelPost.letter_id.in_(list(letter_ids)))
     )
     for letter_id, channel_id in rows:
         channels[letter_id].add(channel_id)
@@ -103,11 +101,7 @@ def visible_letters(session: Session, team_id: str, user_id: str, letter_ids: Se
                 ChannelMember,
                 (ChannelMember.channel_id == ChannelPost.channel_id) & (ChannelMember.team_id == team_id),
             )
-            .where(
-                ChannelPost.letter_id.in_(rest),
-                ChannelPost.status != PostStatus.REMOVED,
-                ChannelMember.user_id == user_id,
-            )
+            .where(ChannelPost.letter_id.in_(rest), ChannelMember.user_id == user_id)
         )
         seen |= set(session.execute(mine).scalars())
     return seen
