@@ -85,7 +85,9 @@ def letter_post(w: Words, letter: LetterView) -> tuple[str, list[Block]]:
     return escape(fallback), blocks
 
 
-def read_letter_modal(w: Words, letter: LetterView, *, language: str | None = None) -> dict[str, Any]:
+def read_letter_modal(
+    w: Words, letter: LetterView, *, language: str | None = None, sign: bool = True
+) -> dict[str, Any]:
     """The whole letter, split across sections (Slack allows 3,000 characters per section): in ``language``
     when asked, else in the reader's (the words ``w``) when it has that text, else in its main language with a
     note saying so; buttons switch to its other languages."""
@@ -103,6 +105,9 @@ def read_letter_modal(w: Words, letter: LetterView, *, language: str | None = No
         blocks.append(divider())
         blocks.append(context(plain(truncate(w.led_by("; ".join(letter.lead_orgs)), 2000), emoji=False)))
     blocks.append(context(w.have_signed(letter.count)))
+    if sign and letter.is_open:
+        sign_on = button(w.sign_on_button(), ids.SIGN_ON_BUTTON, LetterButton(letter.id).dump(), style="primary")
+        blocks.append(actions(sign_on, block_id=f"read_sign_{letter.id}"))
     return modal(w.letter_modal_title(), blocks, callback_id=ids.LETTER_READ_MODAL, close=w.close())
 
 

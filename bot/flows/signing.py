@@ -224,31 +224,47 @@ def sign_for_another(
 ) -> None:
     """ "Sign for another organization": in the already-signed modal, that modal becomes the form; from a
     receipt or App Home, the form opens."""
+    if not show_in_modal(runtime, client, body, team_id, letter_id, source, another=True):
+        open_signon(
+            runtime,
+            client,
+            trigger_id=body.get("trigger_id", ""),
+            user_id=body["user"]["id"],
+            team_id=team_id,
+            channel_id=None,
+            source=source,
+            letter_id=letter_id,
+            another=True,
+        )
+
+
+def show_in_modal(
+    runtime: Runtime,
+    client: WebClient,
+    body: dict[str, Any],
+    team_id: str,
+    letter_id: int,
+    source: str,
+    *,
+    another: bool = False,
+) -> bool:
+    """A button inside a modal (the letter's text, the already-signed view): that modal becomes the form.
+    False when the button was not in a modal."""
     user_id = body["user"]["id"]
     view = body.get("view") or {}
-    if view.get("type") == "modal" and isinstance(view.get("id"), str):
-        if not may_see(runtime, client, user_id, team_id, letter_id):
-            return
-        with runtime.db.read() as session:
-            letter = letters.get_letter(session, letter_id, team_id)
-            letter_view = letters.letter_view(session, letter, recent=0) if letter else None
-        if letter_view is not None:
-            opened = OpenedView(view["id"], view.get("hash"))
-            show_form(
-                runtime, client, opened, letter_view, user_id=user_id, source=source, channel_id=None, another=True
-            )
-        return
-    open_signon(
-        runtime,
-        client,
-        trigger_id=body.get("trigger_id", ""),
-        user_id=user_id,
-        team_id=team_id,
-        channel_id=None,
-        source=source,
-        letter_id=letter_id,
-        another=True,
-    )
+    if view.get("type") != "modal" or not isinstance(view.get("id"), str):
+        return False
+    if not may_see(runtime, client, user_id, team_id, letter_id):
+        return True  # a replayed button: nothing to show
+    with runtime.db.read() as session:
+        letter = letters.get_letter(session, letter_id, team_id)
+        letter_view = letters.letter_view(session, letter, recent=0) if letter else None
+    if letter_view is not None:
+        opened = OpenedView(view["id"], view.get("hash"))
+        show_form(
+            runtime, client, opened, letter_view, user_id=user_id, source=source, channel_id=None, another=another
+        )
+    return True
 
 
 def read_letter(
@@ -268,9 +284,13 @@ def read_letter(
         view = letters.letter_view(session, letter) if letter else None
     if view is None:
         return
-    modal = read_letter_modal(words_for(runtime, body["user"]["id"]), view, language=language)
     trigger_id = body.get("trigger_id", "")
     current = body.get("view") or {}
+    # Its own Sign on button, unless the letter was opened over the sign-on form (which is right below).
+    stacked = (body.get("container") or {}).get("type") == "view" and (
+        current.get("callback_id") != ids.LETTER_READ_MODAL or bool(current.get("previous_view_id"))
+    )
+    modal = read_letter_modal(words_for(runtime, body["user"]["id"]), view, language=language, sign=not stacked)
     if current.get("callback_id") == ids.LETTER_READ_MODAL and isinstance(current.get("id"), str):
         # Switching languages inside the letter: the same modal shows the other text, no view stacked on it.
         update_view(client, OpenedView(current["id"], current.get("hash")), modal)

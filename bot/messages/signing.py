@@ -111,6 +111,11 @@ class SigningWords(CommonWords):
             "No letter matches “{reference}”. Type `/signon list` to see the open letters.", reference=reference
         )
 
+    def no_letter_number(self, number: str) -> str:
+        return self._(
+            "There is no letter #{number} you can sign. Type `/signon list` to see the open letters.", number=number
+        )
+
     def no_open_letters_now(self) -> str:
         return self._("There are no open sign-on letters right now.")
 

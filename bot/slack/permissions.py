@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
 from bot.services import visibility
-from bot.services.letters.queries import is_letter_coordinator, letter_coordinators
+from bot.services.letters.queries import coordinates_a_letter, is_letter_coordinator, letter_coordinators
 from bot.slack.api import slack_error
 from bot.slack.channels import channel_members
 from bot.slack.profiles import get_profile
@@ -28,6 +28,15 @@ def is_coordinator(runtime: Runtime, client: WebClient, user_id: str) -> bool:
     if user_id in runtime.settings.coordinators:
         return True
     return get_profile(runtime.db, client, user_id).is_admin
+
+
+def coordinates_anything(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> bool:
+    """A workspace coordinator, or a coordinator of some letter of this workspace (help shows them the
+    coordinator commands)."""
+    with runtime.db.read() as session:
+        if coordinates_a_letter(session, team_id, user_id):
+            return True
+    return is_coordinator(runtime, client, user_id)
 
 
 def can_manage(runtime: Runtime, client: WebClient, user_id: str, letter_id: int) -> bool:

@@ -30,6 +30,8 @@ def sign_on_button(body: dict[str, Any], client: WebClient, context: BoltContext
     if button is None:
         return
     source = button.source or _default_source(body)
+    if signing.show_in_modal(context["runtime"], client, body, context.team_id or "", button.letter_id, source):
+        return  # pressed in the letter's text: that modal becomes the form
     channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
     signing.open_signon(
         context["runtime"],

@@ -90,6 +90,17 @@ def is_letter_coordinator(session: Session, letter_id: int, user_id: str) -> boo
     )
 
 
+def coordinates_a_letter(session: Session, team_id: str, user_id: str) -> bool:
+    """Whether the person is a coordinator (creator or co-coordinator) of any letter of the workspace."""
+    found = session.execute(
+        select(LetterCoordinator.letter_id)
+        .join(Letter, Letter.id == LetterCoordinator.letter_id)
+        .where(LetterCoordinator.user_id == user_id, Letter.team_id == team_id)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def letter_coordinators(session: Session, letter_id: int) -> list[str]:
     return list(
         session.execute(select(LetterCoordinator.user_id).where(LetterCoordinator.letter_id == letter_id)).scalars()
