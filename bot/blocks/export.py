@@ -84,10 +84,8 @@ def export_failed_message(w: Words, letter_id: int, fmt: str, code: str) -> tupl
 def export_picker(w: Words, letters: list[tuple[int, str]], fmt: str) -> list[Block]:
     """Buttons to pick which of several letters (id, title) to export."""
     blocks: list[Block] = [section(w.several_to_export())]
-    buttons = [
-        button(f"#{letter_id} {title}", ids.EXPORT_LETTER, ExportButton(letter_id, fmt).dump())
-        for letter_id, title in letters[:20]
-    ]
-    for start in range(0, len(buttons), 5):
-        blocks.append(actions(*buttons[start : start + 5]))
+    # Slack wants each action_id once per block: one block per letter, its button in it.
+    for letter_id, title in letters[:20]:
+        pick = button(f"#{letter_id} {title}", ids.EXPORT_LETTER, ExportButton(letter_id, fmt).dump())
+        blocks.append(actions(pick, block_id=f"export_{letter_id}"))
     return blocks
