@@ -65,6 +65,7 @@ def wait_for_modal(fake: FakeSlack, user_id: str, callback_id: str, timeout: flo
     seconds to schedule the app's work after the acknowledgement; it checks nothing less for it: the fake still
     refuses a views.open later than the trigger's 3 s, so an app that is late still fails here.
     """
+
     def ready() -> dict[str, Any] | None:
         view = fake.top_view(user_id)
         return view if view and view.get("callback_id") == callback_id else None
