@@ -294,6 +294,9 @@ def receipt_message(w: Words, receipt: ReceiptView, *, heading: str) -> tuple[st
             )
         ),
     ]
+    if receipt.also_signed_for:
+        also = w.also_signed_for(", ".join(receipt.also_signed_for))
+        blocks.append(context(plain(truncate(also, 2000), emoji=False)))
     if receipt.possible_duplicate_id and receipt.possible_duplicate_name:
         blocks.append(plain_section(w.same_organization_question(receipt.possible_duplicate_name)))
         blocks.append(

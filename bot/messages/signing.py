@@ -238,6 +238,9 @@ class SigningWords(CommonWords):
     def note_to_coordinators_label(self) -> str:
         return self._("Note to coordinators")
 
+    def also_signed_for(self, names: str) -> str:
+        return self._("You also signed this letter for: {names}", names=names)
+
     def receipt_recorded(self, recorded: str, version: int, deadline: str) -> str:
         return self._(
             "Recorded {recorded} · letter version {version} · deadline {deadline}",

@@ -69,6 +69,9 @@ def test_a_person_signs_for_a_second_organization_from_the_already_signed_view(
     wait_for_receipts(app, letter_id)
     receipts = [m for m in fake.dm_messages(member) if "You signed on" in str(m.get("text", ""))]
     assert receipts and all(ANOTHER in json.dumps(m.get("blocks")) for m in receipts)
+    # The second receipt names the first organization too.
+    second = [m for m in receipts if "Hosted Youth Project" in json.dumps(m.get("blocks"))][-1]
+    assert "You also signed this letter for: Fiscal Sponsor Fund" in json.dumps(second.get("blocks"))
     home = json.dumps(home_view_of(app, member))
     assert "Fiscal Sponsor Fund" in home and "Hosted Youth Project" in home and ANOTHER in home
     app.driver.click(member, ids.SIGN_FOR_ANOTHER, view_id=fake.home_view(member)["id"])  # type: ignore[index]
