@@ -20,6 +20,10 @@ from db.models import ChannelMember, ChannelPost, ChannelRoster, Letter, LetterC
 # How long a channel's member list is trusted before Slack is asked again: joining a channel shows its
 # letters within this, and a busy hour of sign-ons costs one conversations.members walk per channel.
 ROSTER_TTL = timedelta(minutes=2)
+# Someone the cached list does not show is looked for again (a list younger than this is trusted): a person who
+# just joined a channel and pressed Sign on is let in at once. The price: each refusal costs one
+# conversations.members walk per channel of the letter (Slack allows that method 100 calls a minute and more).
+MISS_TTL = timedelta(0)
 
 
 def letter_channels(session: Session, letter_ids: Sequence[int]) -> dict[int, set[str]]:
@@ -36,8 +40,10 @@ def letter_channels(session: Session, letter_ids: Sequence[int]) -> dict[int, se
     return channels
 
 
-def stale_rosters(session: Session, team_id: str, channels: Iterable[str], *, now: datetime) -> list[str]:
-    """Of ``channels``, those whose member list is missing or older than :data:`ROSTER_TTL`."""
+def stale_rosters(
+    session: Session, team_id: str, channels: Iterable[str], *, now: datetime, ttl: timedelta = ROSTER_TTL
+) -> list[str]:
+    """Of ``channels``, those whose member list is missing or older than ``ttl``."""
     wanted = sorted(set(channels))
     if not wanted:
         return []
@@ -46,7 +52,7 @@ def stale_rosters(session: Session, team_id: str, channels: Iterable[str], *, no
             select(ChannelRoster.channel_id).where(
                 ChannelRoster.team_id == team_id,
                 ChannelRoster.channel_id.in_(wanted),
-                ChannelRoster.fetched_at > now - ROSTER_TTL,
+                ChannelRoster.fetched_at > now - ttl,
             )
         ).scalars()
     )

@@ -76,6 +76,14 @@ def visible_letters(
         stale = visibility.stale_rosters(session, team_id, set().union(*channels.values()), now=now)
     refresh_rosters(runtime, client, team_id, stale)
     with runtime.db.read() as session:
+        seen = visibility.visible_letters(session, team_id, user_id, wanted)
+        missed = set().union(*(channels[letter_id] for letter_id in wanted if letter_id not in seen))
+        again = visibility.stale_rosters(session, team_id, missed, now=utcnow(), ttl=visibility.MISS_TTL)
+    if not again:
+        return seen
+    # Not in the cached lists: perhaps they joined a channel since; ask Slack again (at most every few seconds).
+    refresh_rosters(runtime, client, team_id, again)
+    with runtime.db.read() as session:
         return visibility.visible_letters(session, team_id, user_id, wanted)
 
 
