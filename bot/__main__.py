@@ -117,6 +117,8 @@ def start(mode: str) -> None:
             "configuration error: SLACK_APP_TOKEN is not set, and Socket Mode needs it. Create an app-level token "
             "with connections:write under Basic Information, or run `python -m bot web` for HTTP."
         )
+    # Slack first: a token Slack refuses must not leave a new, empty database behind.
+    identity = check_slack(settings) if settings.oauth is None else None
     database = open_database(settings)
     if settings.oauth is not None:
         if mode == "socket":
@@ -130,9 +132,10 @@ def start(mode: str) -> None:
             settings.database_label,
         )
         database.dispose()
+        announce_mode("web")
         run_web(settings, None)
         return
-    identity = check_slack(settings)
+    assert identity is not None
     log.info(
         "connected to workspace %s (%s) as bot user %s; database %s",
         identity.team_name,
@@ -140,11 +143,28 @@ def start(mode: str) -> None:
         identity.bot_user_id,
         settings.database_label,
     )
+    announce_mode(mode)
     if mode == "socket":
         run_socket(settings, identity, database)
     else:
         database.dispose()
         run_web(settings, identity)
+
+
+def announce_mode(mode: str) -> None:
+    """Which way Slack must deliver requests: a Slack app talks either HTTP or Socket Mode, never both, and one set
+    the other way delivers nothing, silently."""
+    if mode == "socket":
+        log.info(
+            "Socket Mode: in the Slack app's settings Socket Mode must be on (socket_mode_enabled: true, as "
+            "manifest.yml is written); requests arrive over the WebSocket, no public URL needed"
+        )
+    else:
+        log.info(
+            "HTTP mode (SLACK_APP_TOKEN is not set, or `python -m bot web`): in the Slack app's settings Socket Mode "
+            "must be off (socket_mode_enabled: false) and the slash command, interactivity and event request URLs "
+            "must be https://YOUR-HOST/slack/events; manifest.yml as written enables Socket Mode (see its header)"
+        )
 
 
 def run_socket(settings: Settings, identity: BotIdentity, database: Database) -> None:

@@ -43,6 +43,8 @@ def export_message(
     blocks: list[Block] = [
         section(w.export_heading(escape(heading), data.letter_id, escape(data.title), count, headline))
     ]
+    if listed_leads := sum(1 for row in data.rows if row.is_lead and row.signatory_id is None):
+        blocks.append(context(w.count_with_leads(count, listed_leads)))
     if summary.added:
         blocks.append(context(plain(truncate(w.new_list(", ".join(summary.added)), 2000), emoji=False)))
     if summary.removed:
@@ -82,10 +84,8 @@ def export_failed_message(w: Words, letter_id: int, fmt: str, code: str) -> tupl
 def export_picker(w: Words, letters: list[tuple[int, str]], fmt: str) -> list[Block]:
     """Buttons to pick which of several letters (id, title) to export."""
     blocks: list[Block] = [section(w.several_to_export())]
-    buttons = [
-        button(f"#{letter_id} {title}", ids.EXPORT_LETTER, ExportButton(letter_id, fmt).dump())
-        for letter_id, title in letters[:20]
-    ]
-    for start in range(0, len(buttons), 5):
-        blocks.append(actions(*buttons[start : start + 5]))
+    # Slack wants each action_id once per block: one block per letter, its button in it.
+    for letter_id, title in letters[:20]:
+        pick = button(f"#{letter_id} {title}", ids.EXPORT_LETTER, ExportButton(letter_id, fmt).dump())
+        blocks.append(actions(pick, block_id=f"export_{letter_id}"))
     return blocks

@@ -9,6 +9,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.common import Block, actions, button, confirm_dialog, context, divider, escape, header, plain, section
 from bot.blocks.review import duplicate_pair_blocks
+from bot.blocks.signon import sign_for_another_button
 from bot.contracts import ExportButton, LetterButton, SignatoryButton, Source
 from bot.messages import Words
 from bot.services.languages import AUTOMATIC
@@ -56,6 +57,8 @@ def _member_blocks(w: Words, item: MemberLetter) -> list[Block]:
     ]
     if item.signed_as:
         blocks.append(context(plain(w.signed_as(item.signed_as), emoji=False)))
+        another = sign_for_another_button(w, letter.id, Source.APP_HOME)
+        blocks.append(actions(another, block_id=f"home_another_{letter.id}"))
     else:
         value = LetterButton(letter.id, Source.APP_HOME).dump()
         sign = button(w.sign_on_button(), ids.SIGN_ON_BUTTON, value, style="primary")

@@ -32,6 +32,7 @@ class LetterFormDefaults:
     channels: Sequence[str] = ()
     lead_orgs: Sequence[str] = ()
     cocoordinators: Sequence[str] = ()
+    open_to_workspace: bool = False
     tz_name: str | None = None
     # The main language (the title and text above), and the letter's translation into the other one.
     language: str = Language.EN
@@ -154,6 +155,15 @@ def _channels_input(w: Words, defaults: LetterFormDefaults, *, editing: bool) ->
     )
 
 
+def _audience_input(w: Words, defaults: LetterFormDefaults) -> Block:
+    """Who sees the letter: the members of its channels, or (checked) the whole workspace."""
+    option = {"text": plain(w.whole_workspace_option()), "value": ids.WHOLE_WORKSPACE_VALUE}
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": ids.AUDIENCE_INPUT, "options": [option]}
+    if defaults.open_to_workspace:
+        element["initial_options"] = [option]
+    return titled_input(ids.AUDIENCE_BLOCK, w.audience_label(), element, optional=True, hint=w.audience_hint())
+
+
 def _edit_only_inputs(w: Words) -> list[Block]:
     substantive = {
         "type": "checkboxes",
@@ -202,6 +212,7 @@ def letter_form_modal(
         *_translation_inputs(w, defaults, editing=editing),
         *_deadline_inputs(w, defaults),
         _channels_input(w, defaults, editing=editing),
+        _audience_input(w, defaults),
         titled_input(ids.LEADS_BLOCK, w.leads_label(), leads, optional=True, hint=w.leads_hint()),
         titled_input(
             ids.REMINDERS_BLOCK,

@@ -70,6 +70,8 @@ def letter_post(w: Words, letter: LetterView) -> tuple[str, list[Block]]:
         if letter.delivered_on is not None:
             blocks.append(context(w.open_for_the_record(letter.delivered_on, letter.delivered_count or 0)))
         blocks.append(section(w.signed_so_far(letter.count)))
+        if letter.listed_leads:
+            blocks.append(context(w.count_with_leads(letter.count, letter.listed_leads)))
         if letter.recent:
             blocks.append(context(plain(truncate(w.latest_names(", ".join(letter.recent)), 2000), emoji=False)))
         sign = button(w.sign_on_button(), ids.SIGN_ON_BUTTON, LetterButton(letter.id).dump(), style="primary")
@@ -82,13 +84,17 @@ def letter_post(w: Words, letter: LetterView) -> tuple[str, list[Block]]:
         fallback = w.delivered_post_notification(letter.title, letter.delivered_on, delivered)
     else:
         blocks.append(section(w.post_closed(letter.count)))
+        if letter.listed_leads:
+            blocks.append(context(w.count_with_leads(letter.count, letter.listed_leads)))
         blocks.append(context(deadline_line(w, letter)))
         blocks.append(actions(read, *others, block_id=f"letter_{letter.id}"))
         fallback = w.closed_post_notification(letter.title, letter.count)
     return escape(fallback), blocks
 
 
-def read_letter_modal(w: Words, letter: LetterView, *, language: str | None = None) -> dict[str, Any]:
+def read_letter_modal(
+    w: Words, letter: LetterView, *, language: str | None = None, sign: bool = True
+) -> dict[str, Any]:
     """The whole letter, split across sections (Slack allows 3,000 characters per section): in ``language``
     when asked, else in the reader's (the words ``w``) when it has that text, else in its main language with a
     note saying so; buttons switch to its other languages."""
@@ -106,6 +112,9 @@ def read_letter_modal(w: Words, letter: LetterView, *, language: str | None = No
         blocks.append(divider())
         blocks.append(context(plain(truncate(w.led_by("; ".join(letter.lead_orgs)), 2000), emoji=False)))
     blocks.append(context(w.have_signed(letter.count)))
+    if sign and letter.is_open:
+        sign_on = button(w.sign_on_button(), ids.SIGN_ON_BUTTON, LetterButton(letter.id).dump(), style="primary")
+        blocks.append(actions(sign_on, block_id=f"read_sign_{letter.id}"))
     return modal(w.letter_modal_title(), blocks, callback_id=ids.LETTER_READ_MODAL, close=w.close())
 
 

@@ -102,7 +102,10 @@ def reconfirm_message(
 
 
 def closed_message(
-    w: Words, title: str, letter_id: int, count: int, closed_at: datetime, automatic: bool
+    w: Words, title: str, letter_id: int, count: int, closed_at: datetime, automatic: bool, listed_leads: int = 0
 ) -> tuple[str, list[Block]]:
     text = w.letter_closed_notice(letter_id, escape(title), automatic, w.deadline_date(closed_at), count)
-    return escape(w.closed_notification(title, count)), [section(text)]
+    blocks = [section(text)]
+    if listed_leads:
+        blocks.append(context(w.count_with_leads(count, listed_leads)))
+    return escape(w.closed_notification(title, count)), blocks

@@ -31,6 +31,7 @@ from bot.contracts import (
     PickerContext,
     SignatoryButton,
     SignOnContext,
+    Source,
     WithdrawContext,
 )
 from bot.messages import Words
@@ -75,6 +76,13 @@ def message_modal(
     """A modal with one message; ``quoting`` when the text quotes what people typed (shown as plain text)."""
     blocks = notice(text)["blocks"] if quoting else [section(text)]
     return modal(title, blocks, callback_id=callback_id, close=w.close())
+
+
+def closed_letter_modal(w: Words, notice: str, others: Sequence[LetterView], meta: PickerContext) -> dict[str, Any]:
+    """A closed letter's notice (no Sign on button), then the other open letters to pick from, if any."""
+    if not others:
+        return message_modal(w, w.letter_closed_title(), notice)
+    return picker_modal(w, others, meta, lead=[section(notice), divider()])
 
 
 def letter_heading(w: Words, letter: LetterView) -> list[Block]:
@@ -163,14 +171,18 @@ def signon_modal(
     )
 
 
-def picker_modal(w: Words, letters: Sequence[LetterView], meta: PickerContext) -> dict[str, Any]:
-    """Several letters are open: the member picks one, then the form replaces this view."""
+def picker_modal(
+    w: Words, letters: Sequence[LetterView], meta: PickerContext, *, lead: Sequence[Block] = ()
+) -> dict[str, Any]:
+    """Several letters are open: the member picks one, then the form replaces this view; ``lead`` comes first
+    (a closed letter's notice)."""
     options = [
         {"text": plain(truncate(letter.in_language(w.language).label, 75)), "value": str(letter.id)}
         for letter in letters[:100]
     ]
     blocks: list[Block] = [
-        section(w.which_letter_to_sign()),
+        *lead,
+        section(w.other_open_letters() if lead else w.which_letter_to_sign()),
         {
             "type": "actions",
             "block_id": ids.PICKER_BLOCK,
@@ -213,8 +225,10 @@ def already_signed_modal(
     by_you: bool,
     signatory_id: int,
     may_act: bool,
+    letter_id: int | None = None,
 ) -> dict[str, Any]:
-    """``by_you``: the person signed it themselves; ``may_act``: they may edit or withdraw it (signer, or added)."""
+    """``by_you``: the person signed it themselves; ``may_act``: they may edit or withdraw it (signer, or added);
+    ``letter_id``: offer to sign this letter for another organization."""
     title = escape(letter_title)
     if by_you or may_act:
         lead = w.already_signed_by_you()
@@ -231,7 +245,14 @@ def already_signed_modal(
     if not (by_you or may_act):
         ask = button(w.ask_to_be_added(), ids.ASK_TO_ACT, SignatoryButton(signatory_id).dump())
         blocks.append(actions(ask, block_id=f"ask_{signatory_id}"))
+    if letter_id is not None:
+        blocks.append(actions(sign_for_another_button(w, letter_id), block_id=f"another_{letter_id}"))
     return modal(w.already_signed_title(), blocks, callback_id=ids.INFO_MODAL, close=w.done())
+
+
+def sign_for_another_button(w: Words, letter_id: int, source: Source | None = None) -> Block:
+    """Opens the form for this letter with the person's details and no organization."""
+    return button(w.sign_for_another(), ids.SIGN_FOR_ANOTHER, LetterButton(letter_id, source).dump())
 
 
 def request_to_act_message(
@@ -273,6 +294,9 @@ def receipt_message(w: Words, receipt: ReceiptView, *, heading: str) -> tuple[st
             )
         ),
     ]
+    if receipt.also_signed_for:
+        also = w.also_signed_for(", ".join(receipt.also_signed_for))
+        blocks.append(context(plain(truncate(also, 2000), emoji=False)))
     if receipt.possible_duplicate_id and receipt.possible_duplicate_name:
         blocks.append(plain_section(w.same_organization_question(receipt.possible_duplicate_name)))
         blocks.append(
@@ -298,6 +322,7 @@ def receipt_message(w: Words, receipt: ReceiptView, *, heading: str) -> tuple[st
         actions(
             button(w.edit(), ids.EDIT_SIGNATURE, signatory),
             button(w.withdraw(), ids.WITHDRAW_SIGNATURE, signatory, style="danger", confirm=withdraw_confirm),
+            sign_for_another_button(w, receipt.letter_id),
             button(w.read_the_letter(), ids.READ_LETTER_BUTTON, LetterButton(receipt.letter_id).dump()),
             block_id=f"receipt_{receipt.signatory_id}",
         )

@@ -55,13 +55,15 @@ def announce_closed_letters(runtime: Runtime, now: datetime) -> None:
         with runtime.db.read() as session:
             letter = session.get(Letter, letter_id)
             assert letter is not None
-            count = stats(session, letter_id, recent=0).count
+            numbers = stats(session, letter_id, recent=0)
             title, team_id, closed_at = letter.title, letter.team_id, letter.closed_at or now
             automatic = letter.closed_by is None
         client = runtime.client(team_id)
         for person, request_id in announced:
             w = words_for(runtime, person)
-            text, blocks = closed_message(w, title, letter_id, count, closed_at, automatic)
+            text, blocks = closed_message(
+                w, title, letter_id, numbers.count, closed_at, automatic, listed_leads=numbers.listed_leads
+            )
             send_dm(client, person, text, blocks)
             deliver_request(runtime, client, request_id)
 

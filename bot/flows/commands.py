@@ -13,7 +13,7 @@ from bot.contracts import Source
 from bot.flows import Later, coordinating, members, words_for
 from bot.messages import Task, Words
 from bot.runtime import Runtime
-from bot.slack.permissions import can_manage, is_coordinator
+from bot.slack.permissions import can_manage, is_coordinator, visible_letters
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def sign(request: CommandRequest, letter_id: int | None) -> None:
 
 
 def list_letters(request: CommandRequest) -> None:
-    members.list_letters(request.runtime, request.ack, request.user_id, request.team_id)
+    members.list_letters(request.runtime, request.ack, request.client, request.user_id, request.team_id)
 
 
 def status(request: CommandRequest) -> None:
@@ -87,6 +87,9 @@ def manage(request: CommandRequest) -> None:
     """``/signon edit|close|reopen|review [letter]``: the letter meant, then whether this person may manage it."""
     runtime, user_id = request.runtime, request.user_id
     found = coordinating.pick_letter(runtime, request.team_id, user_id, request.channel_id, request.rest)
+    # Someone outside a letter's channels is not told its title, even in a "which letter?" question.
+    seen = visible_letters(runtime, request.client, user_id, request.team_id, [letter.id for letter in found])
+    found = [letter for letter in found if letter.id in seen]
     if not coordinating.choose_one(runtime, request.ack, user_id, request.subcommand, request.rest, found):
         return
     letter_id = found[0].id

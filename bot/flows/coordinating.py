@@ -51,18 +51,19 @@ def pick_letter(
 ) -> list[Letter]:
     """The letter a coordinator command is about: named, posted in this channel, or their newest.
 
-    ``newest_in_channel``: in a channel, the letter posted there most recently, open or closed (export);
-    otherwise the one open letter there, or a choice when several are open.
+    ``newest_in_channel``: in a channel, the letter posted there most recently, open or closed (export), unless
+    several are open there (then a choice, as otherwise); otherwise the one open letter there, or a choice
+    when several are open.
     """
     with runtime.db.read() as session:
         if reference:
             return letters.find_letters(session, team_id, reference)
         if channel_id:
             here = letters.letters_posted_in(session, team_id, channel_id, open_only=False)
-            if here and newest_in_channel:
+            open_here = [letter for letter in here if letter.status == LetterStatus.OPEN]
+            if here and newest_in_channel and len(open_here) < 2:
                 return here[:1]
             if here:
-                open_here = [letter for letter in here if letter.status == LetterStatus.OPEN]
                 return open_here[:1] if len(open_here) == 1 else (open_here or here[:1])
         mine = [
             letter

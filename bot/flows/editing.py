@@ -245,7 +245,22 @@ def decline_merge(
     if not allowed:
         reply(respond, body, client, w.not_allowed(Action.ANSWER))
         return
-    runtime.db.transaction(
+    dismissed = runtime.db.transaction(
         lambda s: duplicates.dismiss_duplicate(s, signatory_id=signatory_id, actor=actor, now=utcnow())
     )
-    reply(respond, body, client, w.kept_apart())
+    reply(respond, body, client, w.kept_apart() if dismissed else _state_now(runtime, w, signatory_id))
+
+
+def _state_now(runtime: Runtime, w: Words, signatory_id: int) -> str:
+    """What an old merge question's answer finds: merged by a coordinator meanwhile, withdrawn or removed, or
+    already kept apart."""
+    with runtime.db.read() as session:
+        signatory = session.get(Signatory, signatory_id)
+        if signatory is None:
+            return w.signon_missing()
+        if signatory.status == SignatoryStatus.MERGED and signatory.merged_into_id is not None:
+            into = session.get(Signatory, signatory.merged_into_id)
+            return w.merged_yours(escape(into.org_name)) if into else w.signon_gone()
+        if signatory.status != SignatoryStatus.ACTIVE:
+            return w.signon_gone()
+    return w.kept_apart()

@@ -16,7 +16,7 @@ from bot.services.signing.duplicates import pending_duplicates
 from bot.services.signing.queries import signatories_of_user
 from bot.slack.api import slack_error
 from bot.slack.language import person_language
-from bot.slack.permissions import is_coordinator
+from bot.slack.permissions import is_coordinator, visible_letters
 from bot.timeutil import utcnow
 from db.enums import LetterStatus
 
@@ -28,9 +28,20 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
     global_coordinator = is_coordinator(runtime, client, user_id)
     language = person_language(runtime, user_id)
     with runtime.db.read() as session:
-        open_letters = letters.open_letters(session, team_id)
-        mine = {s.letter_id: s.org_name for s in signatories_of_user(session, user_id, [x.id for x in open_letters])}
-        member = [MemberLetter(letters.letter_view(session, x, recent=0), mine.get(x.id)) for x in open_letters]
+        candidates = [letter.id for letter in letters.open_letters(session, team_id)]
+    seen = visible_letters(runtime, client, user_id, team_id, candidates)
+    with runtime.db.read() as session:
+        open_letters = [letter for letter in letters.open_letters(session, team_id) if letter.id in seen]
+        mine: dict[int, list[str]] = {}
+        for signed in signatories_of_user(session, user_id, [x.id for x in open_letters]):
+            mine.setdefault(signed.letter_id, []).append(signed.org_name)
+        # Every organization the person signed each letter for, oldest first.
+        member = [
+            MemberLetter(
+                letters.letter_view(session, x, recent=0), ", ".join(reversed(mine[x.id])) if x.id in mine else None
+            )
+            for x in open_letters
+        ]
         managed = []
         for letter in letters.recent_letters(session, team_id, limit=20):
             if not (global_coordinator or letters.is_letter_coordinator(session, letter.id, user_id)):

@@ -66,6 +66,7 @@ def form_input(view: dict[str, Any]) -> LetterFormInput:
         lead_orgs=viewstate.text(view, ids.LEADS_BLOCK, ids.LEADS_INPUT),
         reminders=viewstate.text(view, ids.REMINDERS_BLOCK, ids.REMINDERS_INPUT),
         cocoordinators=viewstate.users(view, ids.COCOORDINATORS_BLOCK, ids.COCOORDINATORS_INPUT),
+        open_to_workspace=ids.WHOLE_WORKSPACE_VALUE in viewstate.checked(view, ids.AUDIENCE_BLOCK, ids.AUDIENCE_INPUT),
         language=viewstate.selected(view, ids.LETTER_LANGUAGE_BLOCK, ids.LETTER_LANGUAGE_INPUT),
         translation_title=viewstate.text(view, ids.TRANSLATION_TITLE_BLOCK, ids.TRANSLATION_TITLE_INPUT),
         translation_text_parts=tuple(
@@ -178,6 +179,7 @@ def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_i
             lead_orgs=[lead.name for lead in letter.lead_organizations],
             reminders=", ".join(part for part in letter.reminder_schedule.split(",") if part),
             cocoordinators=[c.user_id for c in letter.coordinators if c.role == CoordinatorRole.CO],
+            open_to_workspace=letter.open_to_workspace,
             tz_name=profile.tz,
             language=letter.language,
             translation_title=translation.title if translation else "",

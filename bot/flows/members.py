@@ -21,22 +21,33 @@ from bot.services.letters import queries as letters
 from bot.services.signing.queries import signatories_of_user
 from bot.services.signing.signing import Withdrawn
 from bot.slack.api import open_view
+from bot.slack.permissions import visible_letters
 from bot.timeutil import utcnow
 from db.enums import LetterStatus, MuteReason
 from db.models import Letter
 
 
-def matching_letters(runtime: Runtime, team_id: str, reference: str) -> list[int]:
-    """Ids of letters matching typed text, open ones first (only open ones when any match)."""
+def matching_letters(runtime: Runtime, client: WebClient, user_id: str, team_id: str, reference: str) -> list[int]:
+    """Ids of letters this person may see matching typed text, open ones first (only open ones when any match)."""
     with runtime.db.read() as session:
         found = letters.find_letters(session, team_id, reference)
+    seen = visible_letters(runtime, client, user_id, team_id, [letter.id for letter in found])
+    found = [letter for letter in found if letter.id in seen]
     open_ones = [letter.id for letter in found if letter.status == LetterStatus.OPEN]
     return open_ones or [letter.id for letter in found]
 
 
-def list_letters(runtime: Runtime, ack: Ack, user_id: str, team_id: str) -> None:
+def list_letters(runtime: Runtime, ack: Ack, client: WebClient, user_id: str, team_id: str) -> None:
+    """``/signon list``: the open letters this person may see."""
     with runtime.db.read() as session:
-        views = [letters.letter_view(session, letter, recent=0) for letter in letters.open_letters(session, team_id)]
+        candidates = [letter.id for letter in letters.open_letters(session, team_id)]
+    seen = visible_letters(runtime, client, user_id, team_id, candidates)
+    with runtime.db.read() as session:
+        views = [
+            letters.letter_view(session, letter, recent=0)
+            for letter in letters.open_letters(session, team_id)
+            if letter.id in seen
+        ]
     text, blocks = letter_list(words_for(runtime, user_id), views, coordinator=user_id in runtime.settings.coordinators)
     ack(text=text, blocks=blocks)
 

@@ -15,6 +15,16 @@ class CommonWords(WordsBase):
     def organizations(self, count: int) -> str:
         return self._n("{count} organization", "{count} organizations", count)
 
+    def count_with_leads(self, count: int, listed_leads: int) -> str:
+        """Where a count includes lead organizations listed by the coordinator but not signed through the form."""
+        return self._n(
+            "{organizations}: {signed} signed, {count} listed as lead",
+            "{organizations}: {signed} signed, {count} listed as leads",
+            listed_leads,
+            organizations=self.organizations(count),
+            signed=self.number(count - listed_leads),
+        )
+
     def deadline_date(self, moment: datetime) -> str:
         return self.date(moment, self._("{date_long_pretty} at {time}"))
 
@@ -125,6 +135,9 @@ class CommonWords(WordsBase):
 
     def sign_on_button(self) -> str:
         return self._("Sign on")
+
+    def sign_for_another(self) -> str:
+        return self._("Sign for another organization")
 
     def sign_on_title(self) -> str:
         return self._("Sign on")

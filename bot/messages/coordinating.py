@@ -45,10 +45,10 @@ class CoordinatingWords(CommonWords):
         return texts[task]()
 
     def refusal(self, task: Task, people: Sequence[str], *, for_letter: bool) -> str:
-        """``people``: user ids who can; workspace admins (and, for new letters, each letter's coordinators)
+        """``people``: user ids who can; workspace admins (and, ``for_letter``, that letter's coordinators)
         are named by role."""
         names = "".join(f"<@{person}>, " for person in people)
-        if for_letter:
+        if not for_letter:
             return self._("Only coordinators can {task}: {names}workspace admins.", task=self.task(task), names=names)
         return self._(
             "Only coordinators can {task}: {names}workspace admins and this letter's coordinators.",

@@ -171,6 +171,17 @@ class LetterWords(CommonWords):
     def channels_edit_hint(self) -> str:
         return self._("Channels where the letter is already posted stay as they are.")
 
+    def audience_label(self) -> str:
+        return self._("Who can see it")
+
+    def whole_workspace_option(self) -> str:
+        return self._("Open to the whole workspace")
+
+    def audience_hint(self) -> str:
+        return self._(
+            "Unchecked, only the members of its channels and its coordinators see the letter and can sign it."
+        )
+
     def leads_label(self) -> str:
         return self._("Lead organization(s)")
 

@@ -111,14 +111,29 @@ class SigningWords(CommonWords):
             "No letter matches “{reference}”. Type `/signon list` to see the open letters.", reference=reference
         )
 
+    def no_letter_number(self, number: str) -> str:
+        return self._(
+            "There is no letter #{number} you can sign. Type `/signon list` to see the open letters.", number=number
+        )
+
     def no_open_letters_now(self) -> str:
         return self._("There are no open sign-on letters right now.")
 
     def letter_closed_title(self) -> str:
         return self._("Letter closed")
 
-    def letter_is_closed(self, title: str) -> str:
-        return self._("*{title}* is closed; sign-ons are no longer accepted.", title=title)
+    def closed_letter_notice(self, title: str, closed: str, count: int, contacts: str) -> str:
+        """A closed letter, where someone looked for it: when it closed, its count, whom to ask."""
+        return self._(
+            "*{title}* closed on {closed}. {organizations} signed. Questions? Ask {contacts}.",
+            title=title,
+            closed=closed,
+            organizations=self.organizations(count),
+            contacts=contacts,
+        )
+
+    def other_open_letters(self) -> str:
+        return self._("These letters are still open. Which one are you signing?")
 
     def letter_closed_error(self, title: str) -> str:
         return self._("“{title}” has closed; sign-ons are no longer accepted.", title=title)
@@ -222,6 +237,9 @@ class SigningWords(CommonWords):
 
     def note_to_coordinators_label(self) -> str:
         return self._("Note to coordinators")
+
+    def also_signed_for(self, names: str) -> str:
+        return self._("You also signed this letter for: {names}", names=names)
 
     def receipt_recorded(self, recorded: str, version: int, deadline: str) -> str:
         return self._(

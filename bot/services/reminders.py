@@ -1,8 +1,9 @@
 """Who gets a reminder before a deadline, and when: the rules, on the database.
 
 A letter has one *run* per reminder offset (``reminder_runs``). When a run is due, its members are listed
-(bot/delivery/reminders.py asks Slack), and these rules leave out bots, deactivated people, signers,
-colleagues of signed organizations and people who muted the letter, and write one *delivery* row per person
+(bot/delivery/reminders.py asks Slack), and these rules leave out bots, deactivated people, the letter's own
+coordinators, signers, colleagues of signed organizations, the staff of organizations that withdrew and people
+who muted the letter, and write one *delivery* row per person
 (UNIQUE letter, person, offset) for the sending job to claim.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock_time
@@ -142,12 +144,15 @@ class SignedSignals:
     domains: set[str]
 
 
-def signed_signals(session: Session, letter_id: int, home_team: str | None) -> SignedSignals:
-    """Who has signed, and the Slack Connect teams and email domains of organizations that signed."""
+def signed_signals(
+    session: Session, letter_id: int, home_team: str | None, *, status: str = SignatoryStatus.ACTIVE
+) -> SignedSignals:
+    """Who has signed, and the Slack Connect teams and email domains of organizations that signed (``status``
+    withdrawn: the same of organizations that withdrew)."""
     rows = session.execute(
         select(SignatoryContact.user_id, SignatoryContact.team_id, SignatoryContact.email, Signatory.signer_email)
         .join(Signatory, Signatory.id == SignatoryContact.signatory_id)
-        .where(Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.ACTIVE)
+        .where(Signatory.letter_id == letter_id, Signatory.status == status)
     )
     users, teams, domains = set(), set(), set()
     for user_id, team_id, email, signer_email in rows:
@@ -162,11 +167,21 @@ def signed_signals(session: Session, letter_id: int, home_team: str | None) -> S
     return SignedSignals(users, teams, domains)
 
 
-def skip_reason(profile: Profile, signals: SignedSignals, muted: set[str], bot_user_id: str | None) -> str | None:
+def skip_reason(
+    profile: Profile,
+    signals: SignedSignals,
+    muted: set[str],
+    bot_user_id: str | None,
+    *,
+    coordinators: AbstractSet[str] = frozenset(),
+    withdrawn: SignedSignals | None = None,
+) -> str | None:
     if profile.user_id == bot_user_id or profile.is_bot:
         return "bot"
     if profile.deleted:
         return "deactivated"
+    if profile.user_id in coordinators:
+        return "coordinator"  # they see the count
     if profile.user_id in signals.user_ids:
         return "signed"
     if profile.user_id in muted:
@@ -175,6 +190,12 @@ def skip_reason(profile: Profile, signals: SignedSignals, muted: set[str], bot_u
         return "colleague_team"
     if profile.email_domain and profile.email_domain in signals.domains:
         return "colleague_domain"
+    if withdrawn is not None and (
+        profile.user_id in withdrawn.user_ids
+        or (profile.team_id and profile.team_id in withdrawn.teams)
+        or (profile.email_domain and profile.email_domain in withdrawn.domains)
+    ):
+        return "withdrawn"  # their organization took its name off; a reminder would ask it to sign again
     return None
 
 
@@ -190,6 +211,8 @@ class RunPlan:
     signals: SignedSignals
     muted: set[str]
     team_id: str
+    coordinators: set[str] = field(default_factory=set)
+    withdrawn: SignedSignals | None = None
 
 
 class SkipRun(enum.StrEnum):
@@ -232,6 +255,8 @@ def prepare_run(session: Session, run_id: int, now: datetime) -> RunPlan | RunSk
         signals=signed_signals(session, letter.id, letter.team_id),
         muted=muted,
         team_id=letter.team_id,
+        coordinators={coordinator.user_id for coordinator in letter.coordinators},
+        withdrawn=signed_signals(session, letter.id, letter.team_id, status=SignatoryStatus.WITHDRAWN),
     )
 
 
@@ -260,7 +285,9 @@ def choose_audience(
     audience = Audience()
     for user_id in dict.fromkeys(members):
         profile = profiles.get(user_id, Profile(user_id))
-        reason = skip_reason(profile, plan.signals, plan.muted, bot_user_id)
+        reason = skip_reason(
+            profile, plan.signals, plan.muted, bot_user_id, coordinators=plan.coordinators, withdrawn=plan.withdrawn
+        )
         if reason:
             audience.skipped[reason] = audience.skipped.get(reason, 0) + 1
             continue

@@ -24,7 +24,7 @@ from db.models.base import (
 )
 from db.models.deliveries import LetterDelivery, SignerMessage
 from db.models.letters import ChannelPost, LeadOrganization, Letter, LetterCoordinator, LetterTranslation, LetterVersion
-from db.models.people import LanguagePreference, SlackUser
+from db.models.people import ChannelMember, ChannelRoster, LanguagePreference, SlackUser
 from db.models.records import AuditEntry, ExportRequest, ExportSnapshot
 from db.models.reminders import ReminderDelivery, ReminderMute, ReminderRun
 from db.models.signatories import Signatory, SignatoryContact
@@ -44,7 +44,9 @@ __all__ = [
     "TITLE_MAX",
     "AuditEntry",
     "Base",
+    "ChannelMember",
     "ChannelPost",
+    "ChannelRoster",
     "ExportRequest",
     "ExportSnapshot",
     "LanguagePreference",

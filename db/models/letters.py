@@ -32,6 +32,9 @@ class Letter(Base):
     # Comma-separated offsets like "72h,24h,2h" (see bot.settings.parse_durations).
     reminder_schedule: Mapped[str] = mapped_column(String(200))
     current_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Seen and signed by everyone in the workspace; otherwise only by the members of its channels (and those
+    # who coordinate it).
+    open_to_workspace: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(SLACK_ID_MAX))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -1,10 +1,10 @@
-"""What signon knows of Slack people: their profile and their language."""
+"""What signon knows of Slack people: their profile, their language, and who is in which channel."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import (
@@ -44,3 +44,34 @@ class LanguagePreference(Base):
     user_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX), primary_key=True)
     language: Mapped[str] = mapped_column(String(LANGUAGE_MAX))
     updated_at: Mapped[datetime]
+
+
+class ChannelRoster(Base):
+    """When signon last read a channel's members from Slack (conversations.members, every page).
+
+    A letter is seen by the members of the channels it was posted to; the list is read again once it is a few
+    minutes old. ``readable`` is False when Slack would not give it (a private channel the bot is not in).
+    """
+
+    __tablename__ = "channel_rosters"
+
+    team_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX), primary_key=True)
+    fetched_at: Mapped[datetime]
+    readable: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ChannelMember(Base):
+    """One member of a channel, as of its roster's ``fetched_at``."""
+
+    __tablename__ = "channel_members"
+
+    team_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX), primary_key=True)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["team_id", "channel_id"], ["channel_rosters.team_id", "channel_rosters.channel_id"], ondelete="CASCADE"
+        ),
+    )

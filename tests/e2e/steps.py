@@ -58,7 +58,14 @@ def db_session(database_url: str) -> Iterator[Session]:
         engine.dispose()
 
 
-def wait_for_modal(fake: FakeSlack, user_id: str, callback_id: str, timeout: float = 5.0) -> dict[str, Any]:
+def wait_for_modal(fake: FakeSlack, user_id: str, callback_id: str, timeout: float = 20.0) -> dict[str, Any]:
+    """The person's top modal once it is ``callback_id``.
+
+    The wait is long because a loaded machine (the suite runs in several processes on few cores) can take
+    seconds to schedule the app's work after the acknowledgement; it checks nothing less for it: the fake still
+    refuses a views.open later than the trigger's 3 s, so an app that is late still fails here.
+    """
+
     def ready() -> dict[str, Any] | None:
         view = fake.top_view(user_id)
         return view if view and view.get("callback_id") == callback_id else None

@@ -55,7 +55,8 @@ def test_create_a_long_letter_and_post_it(app: RunningApp, coalition: Coalition)
     shown = message_text(post)
     assert "Protect Due Process Now" in shown and "Sign on" in shown and "Read the full letter" in shown
     assert "<!date^" in shown  # the deadline in each reader's own time zone
-    assert "0 organizations" in shown
+    # The two lead organizations count from the start, and the post says why.
+    assert "2 organizations" in shown and "0 signed, 2 listed as leads" in shown
     report = app.fake.wait_until(
         lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "Posted in" in m.get("text", "")]
     )

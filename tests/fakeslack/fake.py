@@ -346,8 +346,12 @@ class FakeSlack(WorkspaceMixin):
         """
         return self._calls.wait_for(predicate_or_method, timeout=timeout, count=count)
 
-    def wait_until(self, condition: Callable[[], T | None], timeout: float = 5.0, interval: float = 0.02) -> T:
-        """Poll ``condition()`` until it returns something truthy; return that value."""
+    def wait_until(self, condition: Callable[[], T | None], timeout: float = 15.0, interval: float = 0.02) -> T:
+        """Poll ``condition()`` until it returns something truthy; return that value.
+
+        The default is generous so a loaded machine does not fail a test that waits for background work; what
+        must happen within a limit (an acknowledgement in 3 s, a views.open within a trigger's 3 s) is checked
+        by the fake itself, not by this wait."""
         deadline = time.monotonic() + timeout
         while True:
             value = condition()

@@ -11,6 +11,7 @@ COORDINATOR = [manages_letter_from_button]
 
 def register(app: App) -> None:
     app.action(ids.SIGN_ON_BUTTON)(ack=acknowledge, lazy=[signing.sign_on_button])
+    app.action(ids.SIGN_FOR_ANOTHER)(ack=acknowledge, lazy=[signing.sign_for_another])
     app.action(ids.READ_LETTER_BUTTON)(ack=acknowledge, lazy=[signing.read_letter_button])
     app.action(ids.READ_IN_LANGUAGE)(ack=acknowledge, lazy=[signing.read_in_language])
     app.action(ids.PICK_LETTER)(ack=acknowledge, lazy=[signing.pick_letter])

@@ -30,6 +30,8 @@ def sign_on_button(body: dict[str, Any], client: WebClient, context: BoltContext
     if button is None:
         return
     source = button.source or _default_source(body)
+    if signing.show_in_modal(context["runtime"], client, body, context.team_id or "", button.letter_id, source):
+        return  # pressed in the letter's text: that modal becomes the form
     channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
     signing.open_signon(
         context["runtime"],
@@ -42,6 +44,13 @@ def sign_on_button(body: dict[str, Any], client: WebClient, context: BoltContext
         letter_id=button.letter_id,
         tell=lambda text: reply(respond, body, client, text, quoting=False),
     )
+
+
+def sign_for_another(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    button = LetterButton.load(action_value(body))
+    if button is not None:
+        source = button.source or _default_source(body)
+        signing.sign_for_another(context["runtime"], client, body, context.team_id or "", button.letter_id, source)
 
 
 def read_letter_button(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -5,6 +5,7 @@ Docs: https://docs.slack.dev/interactivity/implementing-slash-commands
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from bot.flows.exporting import export_command
 from bot.flows.language import language_command
 from bot.flows.members import matching_letters
 from bot.messages import Words
-from bot.slack.permissions import is_coordinator
+from bot.slack.permissions import coordinates_anything
 
 COMMAND_TEXT_MAX = 500
 
@@ -38,7 +39,12 @@ def _sign(request: CommandRequest) -> None:
     """``/signon`` or ``/signon <letter>``; a single word that matches no letter is most likely a typo."""
     letter_id = None
     if request.rest:
-        matches = matching_letters(request.runtime, request.team_id, request.rest)
+        matches = matching_letters(request.runtime, request.client, request.user_id, request.team_id, request.rest)
+        number = re.fullmatch(r"#?(\d{1,9})", request.rest)
+        if not matches and number:
+            # Said the same whether the letter does not exist or is not this person's to see.
+            request.ack(text=request.words.no_letter_number(number.group(1)))
+            return
         if not matches and (" " not in request.rest or not any(ch.isalnum() for ch in request.rest)):
             text, blocks = unknown_command(request.words, request.rest.split(" ")[0], *usage_lines(request))
             request.ack(text=text, blocks=blocks)
@@ -85,6 +91,6 @@ def usage_lines(request: CommandRequest) -> tuple[list[str], list[str]]:
     """Help lines for members, and for coordinators when the person is one."""
     w = request.words
     members = [entry.usage(w) for entry in SUBCOMMANDS if not entry.for_coordinators]
-    if not is_coordinator(request.runtime, request.client, request.user_id):
+    if not coordinates_anything(request.runtime, request.client, request.user_id, request.team_id):
         return members, []
     return members, [entry.usage(w) for entry in SUBCOMMANDS if entry.for_coordinators]

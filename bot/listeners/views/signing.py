@@ -15,9 +15,9 @@ from bot.flows import editing, members, signing
 from bot.listeners.followups import later_for
 
 
-def submit_signon(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def submit_signon(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     # The receipt follows from the receipts job (bot/delivery/receipts.py), at a pace Slack accepts.
-    signing.submit_signon(context["runtime"], ack, body, context.team_id or "")
+    signing.submit_signon(context["runtime"], ack, client, body, context.team_id or "")
 
 
 def submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

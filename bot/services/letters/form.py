@@ -64,6 +64,8 @@ class LetterDraft:
     # The main language: the title and text above, and the channel posts.
     language: str = Language.EN
     translation: TranslationDraft | None = None
+    # Seen and signed by the whole workspace, not only by the members of its channels.
+    open_to_workspace: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class LetterFormInput:
     language: str | None = None
     translation_title: str | None = None
     translation_text_parts: tuple[str | None, ...] = ()
+    open_to_workspace: bool = False
 
 
 def other_language(language: str) -> Language:
@@ -200,7 +203,18 @@ def validate_letter_form(
     cocoordinators = tuple(dict.fromkeys(u for u in raw.cocoordinators if u))[:MAX_COCOORDINATORS]
     if errors or deadline is None:
         return None, errors
-    draft = LetterDraft(title, text, deadline, channels, tuple(leads), offsets, cocoordinators, language, translation)
+    draft = LetterDraft(
+        title,
+        text,
+        deadline,
+        channels,
+        tuple(leads),
+        offsets,
+        cocoordinators,
+        language,
+        translation,
+        open_to_workspace=raw.open_to_workspace,
+    )
     return draft, {}
 
 

@@ -55,6 +55,7 @@ def create_letter(
         deadline_at=draft.deadline_at,
         reminder_schedule=",".join(format_duration(o) for o in draft.reminder_offsets),
         current_version=1,
+        open_to_workspace=draft.open_to_workspace,
         created_by=actor,
         created_at=now,
         updated_at=now,
@@ -228,6 +229,9 @@ def edit_letter(
     if schedule != letter.reminder_schedule:
         changes["reminders"] = [letter.reminder_schedule, schedule]
         letter.reminder_schedule = schedule
+    if draft.open_to_workspace != letter.open_to_workspace:
+        changes["open_to_workspace"] = draft.open_to_workspace
+        letter.open_to_workspace = draft.open_to_workspace
     old_leads = tuple(lead.name for lead in letter.lead_organizations)
     if old_leads != draft.lead_orgs:
         changes["leads"] = [list(old_leads), list(draft.lead_orgs)]

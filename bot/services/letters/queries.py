@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from bot.services.letters.translations import text_at
 from db.enums import Language, LetterStatus, PostStatus, SignatoryStatus
-from db.models import ChannelPost, Letter, LetterCoordinator, LetterDelivery, LetterTranslation, Signatory
+from db.models import (
+    ChannelPost,
+    LeadOrganization,
+    Letter,
+    LetterCoordinator,
+    LetterDelivery,
+    LetterTranslation,
+    Signatory,
+)
 
 
 def get_letter(session: Session, letter_id: int, team_id: str | None = None) -> Letter | None:
@@ -91,6 +99,17 @@ def is_letter_coordinator(session: Session, letter_id: int, user_id: str) -> boo
     )
 
 
+def coordinates_a_letter(session: Session, team_id: str, user_id: str) -> bool:
+    """Whether the person is a coordinator (creator or co-coordinator) of any letter of the workspace."""
+    found = session.execute(
+        select(LetterCoordinator.letter_id)
+        .join(Letter, Letter.id == LetterCoordinator.letter_id)
+        .where(LetterCoordinator.user_id == user_id, Letter.team_id == team_id)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def letter_coordinators(session: Session, letter_id: int) -> list[str]:
     return list(
         session.execute(select(LetterCoordinator.user_id).where(LetterCoordinator.letter_id == letter_id)).scalars()
@@ -121,6 +140,7 @@ class LetterView:
     status: str
     count: int
     version: int = 1
+    listed_leads: int = 0  # of ``count``: leads the coordinator listed who did not sign through the form
     recent: Sequence[str] = ()
     lead_orgs: Sequence[str] = ()
     closed_at: datetime | None = None
@@ -171,6 +191,7 @@ def letter_view(session: Session, letter: Letter, *, recent: int = 5) -> LetterV
         deadline_at=letter.deadline_at,
         status=letter.status,
         count=numbers.count,
+        listed_leads=numbers.listed_leads,
         version=letter.current_version,
         recent=tuple(numbers.recent),
         lead_orgs=tuple(lead.name for lead in letter.lead_organizations),
@@ -214,14 +235,29 @@ def recent_signatories(session: Session, letter_id: int, *, limit: int = 5) -> l
 
 @dataclass(frozen=True)
 class LetterStats:
+    """``count`` is the one number every surface shows: the organizations that signed, plus the lead
+    organizations the coordinator listed that did not sign through the form (``listed_leads`` of them), as
+    the export prints them."""
+
     count: int
     recent: list[str]
     new_since: int
+    listed_leads: int = 0
+
+    @property
+    def signed(self) -> int:
+        return self.count - self.listed_leads
 
 
 def stats(session: Session, letter_id: int, *, recent: int = 5, since: datetime | None = None) -> LetterStats:
     active = (Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.ACTIVE)
-    count = session.execute(select(func.count()).where(*active)).scalar_one()
+    signed = session.execute(select(func.count()).where(*active)).scalar_one()
+    unsigned_leads = select(func.count(func.distinct(LeadOrganization.org_key))).where(
+        LeadOrganization.letter_id == letter_id,
+        LeadOrganization.org_key.not_in(select(Signatory.org_key).where(*active)),
+    )
+    listed_leads = session.execute(unsigned_leads).scalar_one()
+    count = signed + listed_leads
     names = list(
         session.execute(
             select(Signatory.org_name)
@@ -233,4 +269,4 @@ def stats(session: Session, letter_id: int, *, recent: int = 5, since: datetime 
     new_since = 0
     if since is not None:
         new_since = session.execute(select(func.count()).where(*active, Signatory.signed_at >= since)).scalar_one()
-    return LetterStats(count, names, new_since)
+    return LetterStats(count, names, new_since, listed_leads)

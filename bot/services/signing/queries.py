@@ -58,6 +58,8 @@ class ReceiptView:
     fallback_channel_id: str | None
     possible_duplicate_id: int | None = None
     possible_duplicate_name: str | None = None
+    # The other organizations the same person signed this letter for (one person, several organizations).
+    also_signed_for: tuple[str, ...] = ()
 
 
 def receipt_view(session: Session, signatory_id: int) -> ReceiptView | None:
@@ -92,4 +94,17 @@ def receipt_view(session: Session, signatory_id: int) -> ReceiptView | None:
         fallback_channel_id=signatory.source_channel_id,
         possible_duplicate_id=duplicate.id if pending and duplicate else None,
         possible_duplicate_name=duplicate.org_name if pending and duplicate else None,
+        also_signed_for=tuple(
+            session.execute(
+                select(Signatory.org_name)
+                .where(
+                    Signatory.letter_id == letter.id,
+                    Signatory.signer_user_id == signatory.signer_user_id,
+                    Signatory.status == SignatoryStatus.ACTIVE,
+                    Signatory.id != signatory.id,
+                )
+                .order_by(Signatory.signed_at, Signatory.id)
+                .limit(20)
+            ).scalars()
+        ),
     )
