@@ -158,13 +158,20 @@ def test_coordinators_get_digests_not_one_dm_per_sign_on(
         app.process.stop()
 
 
-def test_export_in_a_channel_takes_its_newest_letter(app: RunningApp, coalition: Coalition) -> None:
-    create_letter(app, coalition, title="Older letter")
+def test_export_in_a_channel_takes_its_one_open_letter(app: RunningApp, coalition: Coalition) -> None:
+    """With two open letters the export asks which (tests/e2e/test_export_which.py); once the older one is
+    closed, the channel's open letter is the one exported."""
+    older = create_letter(app, coalition, title="Older letter")
     newest = create_letter(app, coalition, title="Newest letter")
+    app.driver.slash_command(coalition.coordinator, "/signon", f"close {older}", channel_id=coalition.public)
     sign_on(app, coalition.members[0], newest, coalition.public, "Exported Org")
     app.driver.slash_command(coalition.coordinator, "/signon", "export text", channel_id=coalition.public)
-    files = app.fake.wait_until(lambda: app.fake.files())
-    assert files[0]["filename"] == f"letter-{newest}-export-1-signatories.txt"
+    # The older letter's close sends its final list too; this export is the newest letter's first.
+    wanted = f"letter-{newest}-export-1-signatories.txt"
+    app.fake.wait_until(lambda: [f for f in app.fake.files() if f["filename"] == wanted])
+    assert not [
+        f for f in app.fake.files() if f["filename"].startswith(f"letter-{newest}-") and f["filename"] != wanted
+    ]
 
 
 def test_modal_opens_while_the_database_is_busy(app: RunningApp, coalition: Coalition) -> None:
