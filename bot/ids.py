@@ -76,6 +76,10 @@ CHANGE_NOTE_BLOCK, CHANGE_NOTE_INPUT = "change_note", "change_note"
 LETTER_LANGUAGE_BLOCK, LETTER_LANGUAGE_INPUT = "letter_language", "letter_language"
 TRANSLATION_TITLE_BLOCK, TRANSLATION_TITLE_INPUT = "translation_title", "translation_title"
 TRANSLATION_TEXT_BLOCK, TRANSLATION_TEXT_INPUT = "translation_text", "translation_text"
+# The letter's parts around its text: one input each, its block_id and action_id the same.
+LETTER_PART_BLOCKS = {
+    name: f"part_{name}" for name in ("date_line", "addressees", "re_line", "salutation", "closing", "cc")
+}
 
 # Delivery form and the follow-up to signers
 DELIVERED_ON_BLOCK, DELIVERED_ON_INPUT = "delivered_on", "delivered_on"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -12,11 +12,11 @@ from bot.blocks.common import Block, context, escape, modal, plain, section, spl
 from bot.blocks.forms import text_input, titled_input
 from bot.contracts import LetterFormContext
 from bot.messages import Words
-from bot.services.letters.form import other_language
+from bot.services.letters.form import BLOCK_PARTS, LetterParts, other_language
 from bot.services.letters.queries import LetterView
 from bot.timeutil import zone
 from db.enums import Language
-from db.models import LETTER_TITLE_MAX
+from db.models import LETTER_TITLE_MAX, PART_BLOCK_MAX, PART_LINE_MAX
 
 LETTER_TEXT_BOXES = 4
 TEXT_BOX_MAX = 3000
@@ -38,6 +38,7 @@ class LetterFormDefaults:
     language: str = Language.EN
     translation_title: str = ""
     translation_text: str = ""
+    parts: LetterParts = field(default_factory=LetterParts)
 
 
 def text_box_block_id(index: int) -> str:
@@ -111,6 +112,30 @@ def _translation_inputs(w: Words, defaults: LetterFormDefaults, *, editing: bool
                 hint=w.translation_text_hint() if first else None,
             )
         )
+    return blocks
+
+
+def _parts_inputs(w: Words, parts: LetterParts) -> list[Block]:
+    """The parts printed around the text, in print order; all optional, each with its hint."""
+    labels = {
+        "date_line": (w.date_line_label(), w.date_line_hint()),
+        "addressees": (w.addressees_label(), w.addressees_hint()),
+        "re_line": (w.re_line_label(), w.re_line_hint()),
+        "salutation": (w.salutation_label(), w.salutation_hint()),
+        "closing": (w.closing_label(), w.closing_hint()),
+        "cc": (w.cc_label(), w.cc_hint()),
+    }
+    blocks: list[Block] = [section(w.letter_parts_heading()), context(w.letter_parts_explained())]
+    for name, (label, hint) in labels.items():
+        block_id = ids.LETTER_PART_BLOCKS[name]
+        multiline = name in BLOCK_PARTS
+        element = text_input(
+            block_id,
+            initial=getattr(parts, name),
+            multiline=multiline,
+            max_length=PART_BLOCK_MAX if multiline else PART_LINE_MAX,
+        )
+        blocks.append(titled_input(block_id, label, element, optional=True, hint=hint))
     return blocks
 
 
@@ -210,6 +235,7 @@ def letter_form_modal(
         titled_input(ids.LETTER_TITLE_BLOCK, w.letter_title_label(), title),
         *_text_boxes(w, defaults.text),
         *_translation_inputs(w, defaults, editing=editing),
+        *_parts_inputs(w, defaults.parts),
         *_deadline_inputs(w, defaults),
         _channels_input(w, defaults, editing=editing),
         _audience_input(w, defaults),

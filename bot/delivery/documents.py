@@ -1,21 +1,26 @@
-"""The letter as a document (PDF, DOCX): its text, then the signatories; for a delivered letter, the date it
-was delivered, the delivered list, and the sign-ons added after it in their own section with their dates.
+"""The letter as a document (PDF, DOCX): its parts (date line, addressees, Re: line, salutation), its text,
+the closing, the signatories, the cc list; for a delivered letter, the delivered list and the sign-ons added
+after it in their own section with their dates. The date line is the one the coordinator typed; when they
+typed none, a delivered letter prints the date it was delivered (and an undelivered one none).
 Worded in the letter's main language (a document has one language)."""
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from bot.documents import LetterDocument, SignatorySection, build_docx, build_pdf
-from bot.messages import words
+from bot.messages import Words, words
 from bot.runtime import Runtime
 from bot.services import delivery as delivery_service
 from bot.services import export as export_service
+from bot.services.letters.form import LetterParts
 from bot.services.letters.queries import letter_view
+from bot.services.letters.translations import parts_of, text_at
 from db.models import Letter
 
 
@@ -35,6 +40,24 @@ def late_sections(letter_language: str, rows: list[export_service.ExportRow]) ->
     )
 
 
+def with_parts(document: LetterDocument, w: Words, parts: LetterParts) -> LetterDocument:
+    """``document`` with the letter's parts; an empty part prints nothing. The subject gets its "Re:" label
+    unless the coordinator typed one."""
+    subject = parts.re_line
+    labels = ("re:", w.re_line("").strip().lower())
+    if subject and not subject.lower().startswith(labels):
+        subject = w.re_line(subject)
+    return replace(
+        document,
+        addressees=parts.addressee_list(),
+        re_line=subject or None,
+        salutation=parts.salutation or None,
+        closing=parts.closing or None,
+        cc=parts.cc_list(),
+        cc_label=w.cc_document_label(),
+    )
+
+
 def letter_document(
     session: Session, letter: Letter, data: export_service.ExportData, number: int | None, *, with_late: bool = True
 ) -> LetterDocument:
@@ -46,23 +69,26 @@ def letter_document(
     view = letter_view(session, letter, recent=0)
     delivery = delivery_service.delivery_of(session, letter.id)
     split = delivery_service.split_at_delivery(session, data, letter.id) if delivery else None
+    parts = parts_of(text_at(letter, letter.language))
     if delivery is None or split is None:
         footer = w.export_document_footer(letter.title, letter.current_version, number or 0)
-        return LetterDocument(
+        document = LetterDocument(
             title=letter.title,
+            date_line=parts.date_line or None,
             body=view.text,
             sections=(SignatorySection(None, tuple(data.names)),),
             footer=footer,
             page_label=w.page_of(),
             language=letter.language,
         )
+        return with_parts(document, w, parts)
     if with_late:
         footer = w.export_document_footer(letter.title, letter.current_version, number or delivery.snapshot_number)
     else:
         footer = w.document_footer(letter.title, letter.current_version, delivery.snapshot_number)
-    return LetterDocument(
+    document = LetterDocument(
         title=letter.title,
-        date_line=w.calendar_date(delivery.delivered_on),
+        date_line=parts.date_line or w.calendar_date(delivery.delivered_on),
         body=view.text,
         sections=(SignatorySection(None, tuple(split.delivered.names)),),
         late_sections=late_sections(letter.language, split.late.rows) if with_late else (),
@@ -70,6 +96,7 @@ def letter_document(
         page_label=w.page_of(),
         language=letter.language,
     )
+    return with_parts(document, w, parts)
 
 
 def build(document: LetterDocument, fmt: str) -> bytes:

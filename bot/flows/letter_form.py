@@ -21,9 +21,9 @@ from bot.messages import Words
 from bot.runtime import Runtime
 from bot.services import posts
 from bot.services.letters import letters
-from bot.services.letters.form import LetterDraft, LetterFormInput, validate_letter_form
+from bot.services.letters.form import LetterDraft, LetterFormInput, LetterParts, validate_letter_form
 from bot.services.letters.queries import get_letter
-from bot.services.letters.translations import text_at
+from bot.services.letters.translations import parts_of, text_at
 from bot.services.outcomes import Problem
 from bot.settings import format_duration
 from bot.slack.api import OpenedView, open_view, send_dm, update_view
@@ -46,6 +46,7 @@ FIELD_BLOCKS = {
     "reminders": ids.REMINDERS_BLOCK,
     "translation_title": ids.TRANSLATION_TITLE_BLOCK,
     "translation_text": form_blocks.translation_box_block_id(0),
+    **ids.LETTER_PART_BLOCKS,
 }
 
 
@@ -73,6 +74,7 @@ def form_input(view: dict[str, Any]) -> LetterFormInput:
             viewstate.text(view, form_blocks.translation_box_block_id(i), ids.TRANSLATION_TEXT_INPUT)
             for i in range(form_blocks.LETTER_TEXT_BOXES)
         ),
+        parts={name: viewstate.text(view, block_id, block_id) for name, block_id in ids.LETTER_PART_BLOCKS.items()},
     )
 
 
@@ -96,6 +98,7 @@ def open_new_letter_modal(runtime: Runtime, client: WebClient, trigger_id: str, 
         tz_name=profile.tz,
         # A coordinator most likely writes in the language they read signon in.
         language=w.language,
+        parts=LetterParts(closing=w.default_closing()),
     )
     open_view(client, trigger_id, form_blocks.letter_form_modal(w, defaults))
 
@@ -184,6 +187,7 @@ def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_i
             language=letter.language,
             translation_title=translation.title if translation else "",
             translation_text=translated.text if translated else "",
+            parts=parts_of(main),
         )
     update_view(client, opened, form_blocks.letter_form_modal(w, defaults, editing_letter_id=letter_id))
 

@@ -252,6 +252,14 @@ class DeliveryWords(CommonWords):
     def added_after_delivery_heading(self) -> str:
         return self._("Added after delivery")
 
+    def re_line(self, subject: str) -> str:
+        # Translators: the subject line of a letter, as printed above the salutation.
+        return self._("Re: {subject}", subject=subject)
+
+    def cc_document_label(self) -> str:
+        # Translators: printed before the copied recipients at the end of a letter.
+        return self._("cc:")
+
     # -- help ------------------------------------------------------------------------------------------
 
     def usage_delivered(self) -> str:

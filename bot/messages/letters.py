@@ -127,6 +127,58 @@ class LetterWords(CommonWords):
             "Leave the title and text empty for a letter in one language; empty them to remove a translation."
         )
 
+    # -- the letter's parts around its text -------------------------------------------------------------
+
+    def letter_parts_heading(self) -> str:
+        return self._("*As printed* (optional)")
+
+    def letter_parts_explained(self) -> str:
+        return self._(
+            "What the PDF and Word documents print around the text, in this order. Changing only these never "
+            "asks signers to confirm again."
+        )
+
+    def date_line_label(self) -> str:
+        return self._("Date line")
+
+    def date_line_hint(self) -> str:
+        return self._("As it should be printed, e.g. December 1, 2026. Empty: the delivery date, once delivered.")
+
+    def addressees_label(self) -> str:
+        return self._("Addressees")
+
+    def addressees_hint(self) -> str:
+        return self._(
+            "Each addressee on its own lines (name, title, address), with a blank line between two addressees."
+        )
+
+    def re_line_label(self) -> str:
+        return self._("Subject (Re: line)")
+
+    def re_line_hint(self) -> str:
+        return self._("Just the subject; “Re:” is added when printed.")
+
+    def salutation_label(self) -> str:
+        return self._("Salutation")
+
+    def salutation_hint(self) -> str:
+        return self._("E.g. Dear President and Secretary:")
+
+    def closing_label(self) -> str:
+        return self._("Closing")
+
+    def closing_hint(self) -> str:
+        return self._("Printed after the text, before the signatories.")
+
+    def default_closing(self) -> str:
+        return self._("Sincerely,")
+
+    def cc_label(self) -> str:
+        return self._("cc")
+
+    def cc_hint(self) -> str:
+        return self._("One person or office per line, printed after the signatories.")
+
     def letter_title_label(self) -> str:
         return self._("Title")
 
@@ -254,6 +306,16 @@ class LetterWords(CommonWords):
                 "“{text}” must be more than zero. Use a list like 72h, 24h, 2h (or leave it empty for none).",
                 text=p["text"],
             ),
+            LetterProblem.PART_TOO_LONG: lambda: self._(
+                "Keep this under {limit} characters.", limit=self.number(int(str(p["limit"])))
+            ),
+            LetterProblem.PART_LINE_TOO_LONG: lambda: self._(
+                "The line “{start}…” is longer than {limit} characters.", start=p["start"], limit=p["limit"]
+            ),
+            LetterProblem.TOO_MANY_ADDRESSEES: lambda: self._(
+                "List at most {limit} addressees (a blank line separates two).", limit=p["limit"]
+            ),
+            LetterProblem.TOO_MANY_CC: lambda: self._("List at most {limit} people to copy.", limit=p["limit"]),
         }
         return texts[LetterProblem(problem.code)]()
 

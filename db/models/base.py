@@ -31,6 +31,9 @@ LETTER_TITLE_MAX = 150
 LETTER_TEXT_MAX = 20000
 SLACK_ID_MAX = 32
 LANGUAGE_MAX = 8
+# The letter's parts: one line each (date, Re:, salutation, closing); addressees and cc as blocks of lines.
+PART_LINE_MAX = 300
+PART_BLOCK_MAX = 3000
 
 
 class Base(DeclarativeBase):

@@ -13,6 +13,7 @@ from db.models.base import (
     LETTER_TITLE_MAX,
     NOTE_MAX,
     ORG_NAME_MAX,
+    PART_LINE_MAX,
     SLACK_ID_MAX,
     Base,
 )
@@ -70,6 +71,14 @@ class LetterVersion(Base):
     change_note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
     created_by: Mapped[str] = mapped_column(String(SLACK_ID_MAX))
     created_at: Mapped[datetime]
+    # The letter's parts around its text, as the coordinator typed them (main-language versions only; None
+    # when left empty). Addressees and cc keep their line breaks; a blank line separates two addressees.
+    date_line: Mapped[str | None] = mapped_column(String(PART_LINE_MAX))
+    addressees: Mapped[str | None] = mapped_column(Text)
+    re_line: Mapped[str | None] = mapped_column(String(PART_LINE_MAX))
+    salutation: Mapped[str | None] = mapped_column(String(PART_LINE_MAX))
+    closing: Mapped[str | None] = mapped_column(String(PART_LINE_MAX))
+    cc: Mapped[str | None] = mapped_column(Text)
 
     letter: Mapped[Letter] = relationship(back_populates="versions")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from bot import orgnames
@@ -13,13 +13,15 @@ from bot.services.signing.form import clean_text
 from bot.settings import DurationError, parse_durations
 from bot.timeutil import local_to_utc
 from db.enums import Language
-from db.models import LETTER_TEXT_MAX, LETTER_TITLE_MAX, ORG_NAME_MAX
+from db.models import LETTER_TEXT_MAX, LETTER_TITLE_MAX, ORG_NAME_MAX, PART_BLOCK_MAX, PART_LINE_MAX
 
 MAX_CHANNELS = 10
 MAX_LEAD_ORGS = 20
 MAX_COCOORDINATORS = 20
 MAX_REMINDERS = 10
 MAX_REMINDER_OFFSET = timedelta(days=60)
+MAX_ADDRESSEES = 20
+MAX_CC = 60
 
 
 class LetterProblem(enum.StrEnum):
@@ -41,6 +43,33 @@ class LetterProblem(enum.StrEnum):
     REMINDER_TOO_EARLY = "reminder_too_early"
     REMINDER_NOT_DURATION = "reminder_not_duration"
     REMINDER_NOT_POSITIVE = "reminder_not_positive"
+    PART_TOO_LONG = "part_too_long"
+    PART_LINE_TOO_LONG = "part_line_too_long"
+    TOO_MANY_ADDRESSEES = "too_many_addressees"
+    TOO_MANY_CC = "too_many_cc"
+
+
+@dataclass(frozen=True)
+class LetterParts:
+    """The parts printed around the letter's text, each optional ("" when left empty).
+
+    ``addressees`` and ``cc`` keep their lines: in ``addressees`` a blank line separates two addressees (each
+    may take several lines: name, title, address); ``cc`` has one person or office per line.
+    """
+
+    date_line: str = ""
+    addressees: str = ""
+    re_line: str = ""
+    salutation: str = ""
+    closing: str = ""
+    cc: str = ""
+
+    def addressee_list(self) -> tuple[str, ...]:
+        """One entry per addressee, its lines joined by line breaks."""
+        return tuple(block for block in self.addressees.split("\n\n") if block.strip())
+
+    def cc_list(self) -> tuple[str, ...]:
+        return tuple(line for line in self.cc.split("\n") if line.strip())
 
 
 @dataclass(frozen=True)
@@ -66,6 +95,7 @@ class LetterDraft:
     translation: TranslationDraft | None = None
     # Seen and signed by the whole workspace, not only by the members of its channels.
     open_to_workspace: bool = False
+    parts: LetterParts = field(default_factory=LetterParts)
 
 
 @dataclass(frozen=True)
@@ -84,6 +114,8 @@ class LetterFormInput:
     translation_title: str | None = None
     translation_text_parts: tuple[str | None, ...] = ()
     open_to_workspace: bool = False
+    # The letter's parts, keyed like LetterParts' fields; a missing key is an empty part.
+    parts: dict[str, str | None] = field(default_factory=dict)
 
 
 def other_language(language: str) -> Language:
@@ -201,6 +233,7 @@ def validate_letter_form(
     leads = _leads(raw.lead_orgs, errors)
     offsets = _reminders(raw.reminders, errors)
     cocoordinators = tuple(dict.fromkeys(u for u in raw.cocoordinators if u))[:MAX_COCOORDINATORS]
+    parts = _parts(raw.parts, errors)
     if errors or deadline is None:
         return None, errors
     draft = LetterDraft(
@@ -214,6 +247,7 @@ def validate_letter_form(
         language,
         translation,
         open_to_workspace=raw.open_to_workspace,
+        parts=parts,
     )
     return draft, {}
 
@@ -241,3 +275,35 @@ def _translation(raw: LetterFormInput, language: str, errors: dict[str, Problem]
         errors["translation_text"] = Problem(LetterProblem.TRANSLATION_TEXT_MISSING)
     _check_lengths(title, text, errors, prefix="translation_")
     return TranslationDraft(language, title, text)
+
+
+LINE_PARTS = ("date_line", "re_line", "salutation", "closing")
+BLOCK_PARTS = ("addressees", "cc")
+
+
+def _block(value: str | None) -> str:
+    """A block of lines: each line cleaned, at most one blank line in a row, none at either end."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [clean_text(line) for line in value.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def _parts(raw: dict[str, str | None], errors: dict[str, Problem]) -> LetterParts:
+    """The letter's parts, cleaned; problems keyed by the part's name (date_line, addressees, …)."""
+    values: dict[str, str] = {}
+    for name in LINE_PARTS:
+        values[name] = clean_text(raw.get(name))
+        if len(values[name]) > PART_LINE_MAX:
+            errors[name] = Problem(LetterProblem.PART_TOO_LONG, {"limit": PART_LINE_MAX})
+    for name in BLOCK_PARTS:
+        values[name] = _block(raw.get(name))
+        if len(values[name]) > PART_BLOCK_MAX:
+            errors[name] = Problem(LetterProblem.PART_TOO_LONG, {"limit": PART_BLOCK_MAX})
+        elif long := next((line for line in values[name].split("\n") if len(line) > PART_LINE_MAX), None):
+            errors[name] = Problem(LetterProblem.PART_LINE_TOO_LONG, {"start": long[:40], "limit": PART_LINE_MAX})
+    parts = LetterParts(**values)
+    if "addressees" not in errors and len(parts.addressee_list()) > MAX_ADDRESSEES:
+        errors["addressees"] = Problem(LetterProblem.TOO_MANY_ADDRESSEES, {"limit": MAX_ADDRESSEES})
+    if "cc" not in errors and len(parts.cc_list()) > MAX_CC:
+        errors["cc"] = Problem(LetterProblem.TOO_MANY_CC, {"limit": MAX_CC})
+    return parts

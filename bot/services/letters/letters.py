@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot import orgnames
 from bot.services import audit
 from bot.services.letters.form import LetterDraft
-from bot.services.letters.translations import TextChange, add_version, apply_translation, text_at
+from bot.services.letters.translations import TextChange, add_version, apply_translation, parts_of, set_parts, text_at
 from bot.settings import format_duration, parse_durations
 from db.enums import CoordinatorRole, LetterStatus, PostStatus, RunStatus, SignatoryStatus
 from db.models import (
@@ -37,6 +37,8 @@ class EditResult:
     channels_added: list[str] = field(default_factory=list)
     reconfirm_signatory_ids: list[int] = field(default_factory=list)
     diff: str = ""
+    # The date line, addressees, Re: line, salutation, closing or cc changed (a new version, never substantive).
+    parts_changed: bool = False
     # Languages whose translation this edit added, changed (title or text) or removed.
     translations_added: list[str] = field(default_factory=list)
     translations_updated: list[str] = field(default_factory=list)
@@ -63,17 +65,17 @@ def create_letter(
     )
     session.add(letter)
     session.flush()
-    session.add(
-        LetterVersion(
-            letter_id=letter.id,
-            number=1,
-            language=draft.language,
-            text=draft.text,
-            substantive=True,
-            created_by=actor,
-            created_at=now,
-        )
+    first = LetterVersion(
+        letter_id=letter.id,
+        number=1,
+        language=draft.language,
+        text=draft.text,
+        substantive=True,
+        created_by=actor,
+        created_at=now,
     )
+    set_parts(first, draft.parts)
+    session.add(first)
     if draft.translation is not None:
         # The translation is version 2: one numbering per letter, whichever language a version is in.
         translation = draft.translation
@@ -173,19 +175,29 @@ def edit_letter(
     before = letter.current_version
     texts: list[TextChange] = []
     main = text_at(letter, letter.language)
-    if main is None or draft.text != main.text:
-        texts.append(
-            add_version(
-                session,
-                letter,
-                language=letter.language,
-                text=draft.text,
-                substantive=substantive,
-                change_note=change_note,
-                actor=actor,
-                now=now,
-            )
+    main_changed = main is None or draft.text != main.text
+    result.parts_changed = parts_of(main) != draft.parts
+    translation_changed = draft.translation is not None and (
+        (current := text_at(letter, draft.translation.language)) is None or current.text != draft.translation.text
+    )
+    # Only a change to a text can be substantive: new addressees or a new closing ask nobody to confirm again.
+    substantive = substantive and (main_changed or translation_changed)
+    if main_changed or result.parts_changed:
+        change = add_version(
+            session,
+            letter,
+            language=letter.language,
+            text=draft.text,
+            substantive=substantive and main_changed,
+            change_note=change_note,
+            actor=actor,
+            now=now,
+            parts=draft.parts,
         )
+        if main_changed:
+            texts.append(change)
+        else:
+            changes["parts"] = change.number
     translated = apply_translation(
         session, letter, draft.translation, substantive=substantive, change_note=change_note, actor=actor, now=now
     )
@@ -199,12 +211,13 @@ def edit_letter(
             "updated": translated.updated,
             "removed": translated.removed,
         }
-    if texts:
+    if texts or result.parts_changed:
         number = letter.current_version
-        result.text_changed = True
+        result.text_changed = bool(texts)
         result.substantive = substantive
         result.new_version = number
-        result.diff = text_diff(texts[0].old_text or "", texts[0].new_text)
+        if texts:
+            result.diff = text_diff(texts[0].old_text or "", texts[0].new_text)
         changes["version"] = number
         changes["languages"] = [change.language for change in texts]
         active = (Signatory.letter_id == letter.id, Signatory.status == SignatoryStatus.ACTIVE)

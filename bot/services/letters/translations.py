@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.services.letters.form import TranslationDraft
+from bot.services.letters.form import LetterParts, TranslationDraft
 from db.models import NOTE_MAX, Letter, LetterTranslation, LetterVersion
 
 
@@ -55,6 +55,29 @@ def changed_texts(letter: Letter, since: int, until: int) -> list[TextChange]:
     return changes
 
 
+def parts_of(version: LetterVersion | None) -> LetterParts:
+    """The parts printed around a version's text (empty for a translation's versions)."""
+    if version is None:
+        return LetterParts()
+    return LetterParts(
+        date_line=version.date_line or "",
+        addressees=version.addressees or "",
+        re_line=version.re_line or "",
+        salutation=version.salutation or "",
+        closing=version.closing or "",
+        cc=version.cc or "",
+    )
+
+
+def set_parts(version: LetterVersion, parts: LetterParts) -> None:
+    version.date_line = parts.date_line or None
+    version.addressees = parts.addressees or None
+    version.re_line = parts.re_line or None
+    version.salutation = parts.salutation or None
+    version.closing = parts.closing or None
+    version.cc = parts.cc or None
+
+
 def titles(letter: Letter) -> dict[str, str]:
     """The letter's title in each language it has a text in, its main language first."""
     result = {letter.language: letter.title}
@@ -72,8 +95,12 @@ def add_version(
     change_note: str | None,
     actor: str,
     now: datetime,
+    parts: LetterParts | None = None,
 ) -> TextChange:
-    """A new version of one language's text; the letter's version number moves on."""
+    """A new version of one language's text; the letter's version number moves on.
+
+    ``parts``: the parts printed around the text (the main language's versions carry them); None keeps none.
+    """
     previous = text_at(letter, language)
     number = letter.current_version + 1
     row = LetterVersion(
@@ -86,6 +113,8 @@ def add_version(
         created_by=actor,
         created_at=now,
     )
+    if parts is not None:
+        set_parts(row, parts)
     session.add(row)
     letter.versions.append(row)
     letter.current_version = number
