@@ -129,11 +129,11 @@ def test_a_person_chooses_their_language(app: RunningApp, coalition: Coalition) 
     channel = coalition.public
     # Someone signon has never seen: their very first answer is already in their Slack language.
     newcomer = spanish_member(fake, coalition, "nueva", locale="es-LA")
-    assert "Firma una carta de la coalición" in reply(app.driver.slash_command(newcomer, "/signon", "help"))
+    assert "Firmar una carta de la coalición" in reply(app.driver.slash_command(newcomer, "/signon", "help"))
 
     chosen = app.driver.slash_command(member, "/signon", "language es", channel_id=channel)
     assert "A partir de ahora, signon te habla en español." in reply(chosen)
-    assert "Firma una carta de la coalición" in reply(app.driver.slash_command(member, "/signon", "help"))
+    assert "Firmar una carta de la coalición" in reply(app.driver.slash_command(member, "/signon", "help"))
     assert "`/signon language es|en|auto`" in reply(app.driver.slash_command(member, "/signon", "ayuda"))
     current = app.driver.slash_command(member, "/signon", "idioma", channel_id=channel)
     assert "signon te habla en español, como elegiste." in reply(current)
