@@ -223,9 +223,15 @@ def _give_up(runtime: Runtime, client: WebClient, w: Words, request_id: int, cod
     if request.snapshot_number is not None and not request.files_shared:
         number = request.snapshot_number
         runtime.db.transaction(lambda session: export_service.release_snapshot(session, request.letter_id, number))
+    log.warning("export %s could not be delivered: %s", request_id, code)
+    # Said before it is recorded as failed: a process stopped in between leaves the request to be tried again,
+    # never a failure nobody was told about.
+    _say_it_failed(client, w, request, code)
     done = {"attempts": attempts, "error": code[:200], "finished_at": utcnow(), "lease_until": None}
     _update(runtime, request_id, status=DeliveryStatus.FAILED, **done)
-    log.warning("export %s could not be delivered: %s", request_id, code)
+
+
+def _say_it_failed(client: WebClient, w: Words, request: ExportRequest, code: str) -> None:
     text, blocks = export_failed_message(w, request.letter_id, request.fmt, code)
     if request.message_ts and request.message_channel:
         with contextlib.suppress(NotSent):
