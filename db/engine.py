@@ -226,6 +226,22 @@ class Database:
         with self._read_sessions.begin() as session:
             yield session
 
+    def reading(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in a read snapshot, again on a new connection when the server dropped the one it had
+        (the pool's pre-ping cannot see a connection killed between checkout and the query). For the reads a
+        request makes before Slack gets its acknowledgement."""
+        reconnects = 0
+        while True:
+            try:
+                with self.read() as session:
+                    return work(session)
+            except DBAPIError as error:
+                if not error.connection_invalidated or reconnects == RECONNECTS:
+                    raise
+                reconnects += 1
+                log.warning("database connection dropped; reading again on a new one")
+                time.sleep(RECONNECT_PAUSE * reconnects)
+
     def transaction(self, work: Callable[[Session], T], *, attempts: int = 4) -> T:
         """Run ``work`` in a write transaction, retrying the whole unit on transient lock conflicts, and when
         the connection dropped (a restarted or failed-over database server), up to :data:`RECONNECTS` times

@@ -33,8 +33,7 @@ def person_language(runtime: Runtime, user_id: str | None) -> PersonLanguage:
     """What a person reads and why (their choice, or their Slack language): one read of the cache."""
     if not user_id:
         return languages.resolve(None, None)
-    with runtime.db.read() as session:
-        return languages.person_language(session, user_id)
+    return runtime.db.reading(lambda session: languages.person_language(session, user_id))
 
 
 def words_for(runtime: Runtime, user_id: str | None) -> Words:
@@ -44,8 +43,7 @@ def words_for(runtime: Runtime, user_id: str | None) -> Words:
 
 def channel_words(runtime: Runtime, letter_id: int | None = None) -> Words:
     """The words of messages posted to a channel (a letter's posts): the letter's main language."""
-    with runtime.db.read() as session:
-        return words(languages.letter_language(session, letter_id))
+    return words(runtime.db.reading(lambda session: languages.letter_language(session, letter_id)))
 
 
 def learn_language(runtime: Runtime, client: WebClient, user_id: str) -> None:

@@ -71,20 +71,24 @@ def visible_letters(
     if is_coordinator(runtime, client, user_id):
         return set(wanted)
     now = utcnow()
-    with runtime.db.read() as session:
+
+    def channels_and_stale(session: Session) -> tuple[dict[int, set[str]], list[str]]:
         channels = visibility.letter_channels(session, wanted)
-        stale = visibility.stale_rosters(session, team_id, set().union(*channels.values()), now=now)
-    refresh_rosters(runtime, client, team_id, stale)
-    with runtime.db.read() as session:
+        return channels, visibility.stale_rosters(session, team_id, set().union(*channels.values()), now=now)
+
+    def seen_and_missed(session: Session) -> tuple[set[int], list[str]]:
         seen = visibility.visible_letters(session, team_id, user_id, wanted)
         missed = set().union(*(channels[letter_id] for letter_id in wanted if letter_id not in seen))
-        again = visibility.stale_rosters(session, team_id, missed, now=utcnow(), ttl=visibility.MISS_TTL)
+        return seen, visibility.stale_rosters(session, team_id, missed, now=utcnow(), ttl=visibility.MISS_TTL)
+
+    channels, stale = runtime.db.reading(channels_and_stale)
+    refresh_rosters(runtime, client, team_id, stale)
+    seen, again = runtime.db.reading(seen_and_missed)
     if not again:
         return seen
     # Not in the cached lists: perhaps they joined a channel since; ask Slack again (at most every few seconds).
     refresh_rosters(runtime, client, team_id, again)
-    with runtime.db.read() as session:
-        return visibility.visible_letters(session, team_id, user_id, wanted)
+    return runtime.db.reading(lambda session: visibility.visible_letters(session, team_id, user_id, wanted))
 
 
 def may_see(runtime: Runtime, client: WebClient, user_id: str, team_id: str, letter_id: int) -> bool:

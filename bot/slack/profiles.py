@@ -45,8 +45,7 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
 def get_profile(db: Database, client: WebClient, user_id: str, *, max_age: timedelta = PROFILE_MAX_AGE) -> Profile:
     """The person's profile, from the cache when fresh, else from users.info; never raises for Slack errors."""
     now = utcnow()
-    with db.read() as session:
-        cached = cached_profiles(session, [user_id]).get(user_id)
+    cached = db.reading(lambda session: cached_profiles(session, [user_id])).get(user_id)
     if cached and now - cached[1] < max_age:
         return cached[0]
     try:
