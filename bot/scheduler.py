@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.jobs import background_jobs
 from bot.runtime import Runtime
-from db.engine import StorageUnavailable
+from db.engine import StorageUnavailable, connection_lost
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def _guarded(name: str, work: Callable[[], None]) -> Callable[[], None]:
         except StorageUnavailable:
             log.error("job %s: the database is not accepting writes; will retry", name)
         except DBAPIError as error:
-            if not error.connection_invalidated:
+            if not connection_lost(error):
                 log.exception("job %s failed; it runs again at the next tick", name)
                 return
             # A restarted or failed-over database server: nothing was committed, and the next tick reconnects.

@@ -44,3 +44,54 @@ def test_a_database_that_keeps_dropping_connections_is_said_unavailable(db: Data
     assert len(runs) == RECONNECTS + 1
     with db.read() as session:
         assert list(session.scalars(select(SlackUser.user_id))) == []
+
+
+class _ServerError(Exception):
+    """What psycopg raises: the server's words, and its SQLSTATE."""
+
+    def __init__(self, text: str, sqlstate: str | None = None) -> None:
+        super().__init__(text)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    "orig",
+    [
+        _ServerError("consuming input failed: server closed the connection unexpectedly"),
+        _ServerError("terminating connection due to administrator command", "57P01"),
+    ],
+)
+def test_a_connection_the_server_closed_is_tried_again_even_before_it_is_marked_broken(
+    db: Database, orig: _ServerError
+) -> None:
+    runs: list[int] = []
+
+    def work(session: Session) -> str:
+        runs.append(1)
+        if len(runs) == 1:
+            raise OperationalError("SELECT …", {}, orig, connection_invalidated=False)
+        return "saved"
+
+    assert db.transaction(work) == "saved"
+    runs.clear()
+    assert db.reading(work) == "saved"
+
+
+def test_a_read_that_keeps_losing_its_connection_is_not_tried_forever(db: Database) -> None:
+    runs: list[int] = []
+
+    def work(session: Session) -> None:
+        runs.append(1)
+        raise OperationalError("SELECT …", {}, Exception("x"), connection_invalidated=True)
+
+    with pytest.raises(OperationalError):
+        db.reading(work)
+    assert len(runs) == RECONNECTS + 1
+
+
+def test_a_locked_database_is_not_taken_for_a_lost_connection(db: Database) -> None:
+    def work(session: Session) -> None:
+        raise OperationalError("SELECT …", {}, _ServerError("database is locked"), connection_invalidated=False)
+
+    with pytest.raises(OperationalError):
+        db.reading(work)
