@@ -18,6 +18,7 @@ from bot.messages.export import ExportWords
 from bot.messages.help import HelpWords
 from bot.messages.letters import LetterWords
 from bot.messages.preferences import PreferenceWords
+from bot.messages.receipts import ReceiptWords
 from bot.messages.reminders import ReminderWords
 from bot.messages.signing import SigningWords
 
@@ -33,6 +34,7 @@ class Words(
     HelpWords,
     PreferenceWords,
     DeliveryWords,
+    ReceiptWords,
 ):
     """Every sentence, in one language."""
 

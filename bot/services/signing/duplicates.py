@@ -17,6 +17,7 @@ from bot.services import audit
 from bot.services.dialect import insert
 from bot.services.outcomes import Action, Actor, LetterMissing, NotAllowed
 from bot.services.signing.acting import may_act_for
+from bot.services.signing.receipts import MERGED, receipt_changed, tell_signer
 from db.enums import DuplicateReview, SignatoryStatus
 from db.models import Letter, Signatory, SignatoryContact
 
@@ -114,8 +115,10 @@ def merge(
     # any other would make them one of its contacts, able to edit or withdraw it.
     if not is_coordinator and source.possible_duplicate_of_id != target.id:
         return NotAllowed(Action.MERGE_OTHER)
-    if source.status == SignatoryStatus.MERGED:
+    if source.status == SignatoryStatus.MERGED and source.merged_into_id == target.id:
         return Merged(source.org_name, target.id, target.org_name, target.letter_id)
+    if source.status != SignatoryStatus.ACTIVE:
+        return LetterMissing(None)  # withdrawn, removed or merged elsewhere meanwhile: nothing to merge
     letter = session.get(Letter, source.letter_id)
     assert letter is not None
     for contact in list(source.contacts):
@@ -140,6 +143,9 @@ def merge(
     source.duplicate_review = None
     source.updated_at = now
     target.updated_at = now
+    receipt_changed(source)
+    if is_coordinator:
+        tell_signer(session, source, MERGED, actor=actor.user_id, now=now, into_id=target.id)
     audit.on_letter(
         session,
         "merged",
@@ -161,6 +167,7 @@ def dismiss_duplicate(session: Session, *, signatory_id: int, actor: Actor, now:
         return False
     signatory.duplicate_review = DuplicateReview.DISMISSED
     signatory.updated_at = now
+    receipt_changed(signatory)
     audit.record(
         session,
         "duplicate_dismissed",
