@@ -93,6 +93,12 @@ def receipt_message(w: Words, receipt: ReceiptView, *, heading: str) -> tuple[st
                     ids.CONFIRM_MERGE,
                     MergeButton(receipt.signatory_id, receipt.possible_duplicate_id).dump(),
                     style="primary",
+                    confirm=confirm_dialog(
+                        w.merge_confirm_title(),
+                        w.merge_yours_confirm_text(receipt.possible_duplicate_name[:200]),
+                        w.merge_it(),
+                        w.cancel(),
+                    ),
                 ),
                 button(w.merge_no(), ids.DECLINE_MERGE, signatory),
                 block_id=f"dup_{receipt.signatory_id}",
@@ -124,6 +130,9 @@ def notice_message(
     if kind == "merged":
         text = w.notice_merged(coordinator, escape(letter_title))
         names = w.notice_merged_names(org_name, into_name or "")
+    elif kind == "restored":
+        text = w.notice_restored(coordinator, escape(letter_title))
+        names = org_name
     else:
         text = w.notice_removed(coordinator, escape(letter_title))
         names = org_name

@@ -46,6 +46,8 @@ class Signatory(Base):
     reconfirm_requested_version: Mapped[int | None] = mapped_column(Integer)
     # The version whose re-confirmation DM was claimed for sending (so it goes out once).
     reconfirm_sent_version: Mapped[int | None] = mapped_column(Integer)
+    # The letter's reminder round (letters.reconfirm_round) whose DM was claimed for sending to this signer.
+    reconfirm_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     signed_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]

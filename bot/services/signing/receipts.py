@@ -13,6 +13,7 @@ from db.models import Signatory, SignatoryNotice
 
 MERGED = "merged"
 REMOVED = "removed"
+RESTORED = "restored"
 
 
 def receipt_changed(signatory: Signatory) -> None:

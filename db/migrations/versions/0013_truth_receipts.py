@@ -1,5 +1,5 @@
 """Receipts kept true: a revision per change a receipt shows, its in-place refresh claimed with a lease, and the
-notices a signer gets when a coordinator merges or removes their organization
+notices a signer gets when a coordinator merges or removes their organization; re-confirmation reminder rounds
 
 Revision ID: 0013_truth_receipts
 Revises: 0011_letter_parts
@@ -20,7 +20,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("letters") as batch:
+        batch.add_column(sa.Column("reconfirm_round", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("signatories") as batch:
+        batch.add_column(sa.Column("reconfirm_reminded", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("receipt_revision", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("receipt_shown_revision", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("refresh_claimed_by", sa.String(length=64), nullable=True))
@@ -70,3 +73,6 @@ def downgrade() -> None:
         batch.drop_column("refresh_claimed_by")
         batch.drop_column("receipt_shown_revision")
         batch.drop_column("receipt_revision")
+        batch.drop_column("reconfirm_reminded")
+    with op.batch_alter_table("letters") as batch:
+        batch.drop_column("reconfirm_round")
