@@ -290,3 +290,22 @@ class ExportButton:
             return None
         letter_id, tail = parsed
         return ExportButton(letter_id, tail if tail in EXPORT_FORMATS else "all")
+
+
+@dataclass(frozen=True)
+class RemindButton:
+    """``"12:3"``: remind the signers of letter 12 who have not confirmed its current version; the button was made
+    at reminder round 3, so pressing it twice starts one round (the second press finds round 4 started)."""
+
+    letter_id: int
+    round: int
+
+    def dump(self) -> str:
+        return f"{self.letter_id}:{self.round}"
+
+    @staticmethod
+    def load(value: object) -> RemindButton | None:
+        parsed = _id_and_tail(value)
+        if parsed is None or not parsed[1].isdigit() or len(parsed[1]) > 9:
+            return None
+        return RemindButton(parsed[0], int(parsed[1]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.delivery import digests, exports, letters, posts, receipts, reminders, thanks
+from bot.delivery import digests, exports, letters, posts, receipts, refreshes, reminders, thanks
 from bot.runtime import Runtime
 
 
@@ -22,6 +22,7 @@ def background_jobs(runtime: Runtime) -> dict[str, tuple[Callable[[], None], flo
         "posts": (lambda: posts.refresh_every_post(runtime), max(1.0, poll / 2)),
         "reminders": (lambda: reminders.deliver_reminders(runtime), poll),
         "receipts": (lambda: receipts.deliver_receipts(runtime), poll),
+        "receipt_refreshes": (lambda: refreshes.keep_receipts_true(runtime), poll),
         "exports": (lambda: exports.deliver_exports(runtime), poll),
         "thanks": (lambda: thanks.deliver_signer_messages(runtime), poll),
         "signon_digests": (lambda: digests.deliver_signon_digests(runtime), digest_check),

@@ -45,6 +45,8 @@ def export_message(
     ]
     if listed_leads := sum(1 for row in data.rows if row.is_lead and row.signatory_id is None):
         blocks.append(context(w.count_with_leads(count, listed_leads)))
+    if data.unconfirmed:
+        blocks.append(context(w.not_confirmed(data.unconfirmed, data.version)))
     if summary.added:
         blocks.append(context(plain(truncate(w.new_list(", ".join(summary.added)), 2000), emoji=False)))
     if summary.removed:

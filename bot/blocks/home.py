@@ -10,7 +10,7 @@ from bot import ids
 from bot.blocks.common import Block, actions, button, confirm_dialog, context, divider, escape, header, plain, section
 from bot.blocks.review import duplicate_pair_blocks
 from bot.blocks.signon import sign_for_another_button
-from bot.contracts import ExportButton, LetterButton, SignatoryButton, Source
+from bot.contracts import ExportButton, LetterButton, RemindButton, SignatoryButton, Source
 from bot.messages import Words
 from bot.services.languages import AUTOMATIC
 from bot.services.letters.queries import LetterView
@@ -33,6 +33,9 @@ class CoordinatorLetter:
     duplicates: Sequence[tuple[Signatory, Signatory]] = field(default_factory=list)
     # The newest signatories (id, organization), each with a Remove button.
     recent: Sequence[tuple[int, str]] = ()
+    # Signers who have not confirmed the current version, and the reminder round a Remind button starts from.
+    unconfirmed: int = 0
+    reconfirm_round: int = 0
 
 
 def language_selector(w: Words, choice: str) -> Block:
@@ -66,6 +69,37 @@ def _member_blocks(w: Words, item: MemberLetter) -> list[Block]:
     return blocks
 
 
+def close_button(w: Words, letter: LetterView) -> dict[str, Any]:
+    """Close the letter, after Slack's confirmation dialog (the App Home and ``/signon close`` both use it)."""
+    confirm = confirm_dialog(
+        w.close_confirm_title(), w.close_confirm_text(letter.title[:200]), w.close_it(), w.cancel(), danger=True
+    )
+    return button(w.close_letter(), ids.CLOSE_LETTER, LetterButton(letter.id).dump(), style="danger", confirm=confirm)
+
+
+def remind_button(w: Words, letter: LetterView, unconfirmed: int, reconfirm_round: int) -> dict[str, Any]:
+    """Remind the signers who have not confirmed the current version, after Slack's confirmation dialog."""
+    confirm = confirm_dialog(
+        w.remind_confirm_title(),
+        w.remind_confirm_text(unconfirmed, letter.version),
+        w.send_reminder(),
+        w.cancel(),
+    )
+    value = RemindButton(letter.id, reconfirm_round).dump()
+    return button(w.remind_them(), ids.REMIND_UNCONFIRMED, value, confirm=confirm)
+
+
+def unconfirmed_blocks(w: Words, letter: LetterView, unconfirmed: int, reconfirm_round: int) -> list[Block]:
+    """How many signers have not confirmed the current version, with a Remind button while the letter is open."""
+    if not unconfirmed:
+        return []
+    line = w.not_confirmed(unconfirmed, letter.version)
+    if not letter.is_open:
+        return [context(line)]
+    remind = remind_button(w, letter, unconfirmed, reconfirm_round)
+    return [section(line, block_id=f"home_unconfirmed_{letter.id}", accessory=remind)]
+
+
 def _controls(w: Words, letter: LetterView) -> Block:
     ref = LetterButton(letter.id).dump()
     controls = [
@@ -73,10 +107,7 @@ def _controls(w: Words, letter: LetterView) -> Block:
         button(w.export(), ids.EXPORT_LETTER, ExportButton(letter.id, "all").dump()),
     ]
     if letter.is_open:
-        confirm = confirm_dialog(
-            w.close_confirm_title(), w.close_confirm_text(letter.title), w.close_it(), w.cancel(), danger=True
-        )
-        controls.append(button(w.close_letter(), ids.CLOSE_LETTER, ref, style="danger", confirm=confirm))
+        controls.append(close_button(w, letter))
     else:
         controls.append(button(w.reopen(), ids.REOPEN_LETTER, ref))
     return actions(*controls, block_id=f"home_manage_{letter.id}")
@@ -126,6 +157,7 @@ def home_view(
             )
         )
         blocks.append(_controls(w, letter))
+        blocks.extend(unconfirmed_blocks(w, letter, item.unconfirmed, item.reconfirm_round))
         for signatory_id, org_name in item.recent[:5]:
             if len(blocks) > HOME_BLOCKS_MAX - 6:
                 break

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot import ids
-from bot.blocks.common import Block, actions, button, context, escape, plain, section, truncate
+from bot.blocks.common import Block, actions, button, confirm_dialog, context, escape, plain, section, truncate
 from bot.contracts import LetterButton, SignatoryButton, Source
 from bot.messages import Words
 from bot.services.digests import RunDigest, SignonDigest
@@ -76,12 +76,16 @@ def reconfirm_message(
     change_note: str | None,
     *,
     diff_language: str | None = None,
+    signed_version: int | None = None,
+    reminder: bool = False,
 ) -> tuple[str, list[Block]]:
-    """Asking a signer to keep or withdraw their signature; ``diff_language`` when the diff is of another text
-    than the one in the reader's language (only that one changed)."""
+    """Asking a signer to keep or withdraw their signature, and saying what happens if they do nothing and by
+    when; ``diff_language`` when the diff is of another text than the one in the reader's language (only that
+    one changed); ``reminder`` when the coordinators asked again."""
     letter = letter.in_language(w.language)
     signatory = SignatoryButton(signatory_id).dump()
-    blocks: list[Block] = [
+    blocks: list[Block] = [section(w.reconfirm_reminder())] if reminder else []
+    blocks += [
         section(w.letter_changed(escape(letter.title), letter.version)),
         context(plain(org_name, emoji=False)),
     ]
@@ -91,21 +95,43 @@ def reconfirm_message(
         code = "```" + escape(truncate(diff, 2700)).replace("```", "'''") + "```"
         blocks.append(section(f"{w.changes_in(diff_language)}\n{code}" if diff_language else code))
     blocks.append(
+        context(w.reconfirm_if_nothing(signed_version or 1, letter.version, w.deadline_date(letter.deadline_at)))
+    )
+    withdraw_confirm = confirm_dialog(
+        w.withdraw_confirm_title(),
+        w.withdraw_confirm_text(org_name, letter.title),
+        w.withdraw(),
+        w.keep_it(),
+        danger=True,
+    )
+    blocks.append(
         actions(
             button(w.keep_my_signature(), ids.KEEP_SIGNATURE, signatory, style="primary"),
-            button(w.withdraw(), ids.WITHDRAW_AFTER_CHANGE, signatory, style="danger"),
+            button(w.withdraw(), ids.WITHDRAW_AFTER_CHANGE, signatory, style="danger", confirm=withdraw_confirm),
             button(w.read_the_letter(), ids.READ_LETTER_BUTTON, LetterButton(letter.id).dump()),
             block_id=f"reconfirm_{signatory_id}",
         )
     )
-    return escape(w.reconfirm_notification(letter.title)), blocks
+    notification = w.reconfirm_reminder_notification if reminder else w.reconfirm_notification
+    return escape(notification(letter.title)), blocks
 
 
 def closed_message(
-    w: Words, title: str, letter_id: int, count: int, closed_at: datetime, automatic: bool, listed_leads: int = 0
+    w: Words,
+    title: str,
+    letter_id: int,
+    count: int,
+    closed_at: datetime,
+    automatic: bool,
+    listed_leads: int = 0,
+    *,
+    unconfirmed: int = 0,
+    version: int = 1,
 ) -> tuple[str, list[Block]]:
     text = w.letter_closed_notice(letter_id, escape(title), automatic, w.deadline_date(closed_at), count)
     blocks = [section(text)]
     if listed_leads:
         blocks.append(context(w.count_with_leads(count, listed_leads)))
+    if unconfirmed:
+        blocks.append(context(w.not_confirmed(unconfirmed, version)))
     return escape(w.closed_notification(title, count)), blocks

@@ -27,7 +27,6 @@ from bot.blocks.forms import text_input, titled_input
 from bot.contracts import (
     DelegateButton,
     LetterButton,
-    MergeButton,
     PickerContext,
     SignatoryButton,
     SignOnContext,
@@ -37,7 +36,6 @@ from bot.contracts import (
 from bot.messages import Words
 from bot.services.letters.queries import LetterView
 from bot.services.signing.form import ORG_TYPES
-from bot.services.signing.queries import ReceiptView
 from db.models import CITY_STATE_MAX, EMAIL_MAX, NOTE_MAX, ORG_NAME_MAX, PERSON_NAME_MAX, TITLE_MAX
 
 # Which input block shows the inline error for each field the service validates.
@@ -266,68 +264,6 @@ def request_to_act_message(
     )
     blocks = [section(text), plain_section(org_name), actions(grant, block_id=f"let_{signatory_id}_{user_id}")]
     return escape(text), blocks
-
-
-def receipt_message(w: Words, receipt: ReceiptView, *, heading: str) -> tuple[str, list[Block]]:
-    """The DM confirming exactly what was recorded, with Edit and Withdraw."""
-    fields = [
-        (w.org_label(), receipt.org_name),
-        (w.signed_by_label(), w.signer_and_title(receipt.name, receipt.title)),
-        (w.email_label(), receipt.email),
-    ]
-    if receipt.city_state:
-        fields.append((w.city_label(), receipt.city_state))
-    if receipt.org_type:
-        fields.append((w.org_type_label(), w.org_type(receipt.org_type)))
-    if receipt.note:
-        fields.append((w.note_to_coordinators_label(), receipt.note))
-    signatory = SignatoryButton(receipt.signatory_id).dump()
-    blocks: list[Block] = [
-        section(w.receipt_heading(heading, escape(receipt.letter_title))),
-        {
-            "type": "section",
-            "fields": [plain(truncate(w.field_line(label, value), 2000), emoji=False) for label, value in fields][:10],
-        },
-        context(
-            w.receipt_recorded(
-                w.deadline_date(receipt.signed_at), receipt.version, w.deadline_date(receipt.deadline_at)
-            )
-        ),
-    ]
-    if receipt.also_signed_for:
-        also = w.also_signed_for(", ".join(receipt.also_signed_for))
-        blocks.append(context(plain(truncate(also, 2000), emoji=False)))
-    if receipt.possible_duplicate_id and receipt.possible_duplicate_name:
-        blocks.append(plain_section(w.same_organization_question(receipt.possible_duplicate_name)))
-        blocks.append(
-            actions(
-                button(
-                    w.merge_yes(),
-                    ids.CONFIRM_MERGE,
-                    MergeButton(receipt.signatory_id, receipt.possible_duplicate_id).dump(),
-                    style="primary",
-                ),
-                button(w.merge_no(), ids.DECLINE_MERGE, signatory),
-                block_id=f"dup_{receipt.signatory_id}",
-            )
-        )
-    withdraw_confirm = confirm_dialog(
-        w.withdraw_confirm_title(),
-        w.withdraw_confirm_text(receipt.org_name, receipt.letter_title),
-        w.withdraw(),
-        w.keep_it(),
-        danger=True,
-    )
-    blocks.append(
-        actions(
-            button(w.edit(), ids.EDIT_SIGNATURE, signatory),
-            button(w.withdraw(), ids.WITHDRAW_SIGNATURE, signatory, style="danger", confirm=withdraw_confirm),
-            sign_for_another_button(w, receipt.letter_id),
-            button(w.read_the_letter(), ids.READ_LETTER_BUTTON, LetterButton(receipt.letter_id).dump()),
-            block_id=f"receipt_{receipt.signatory_id}",
-        )
-    )
-    return escape(w.receipt_notification(heading, receipt.org_name, receipt.letter_title)), blocks
 
 
 def withdraw_modal(w: Words, org_name: str, letter_title: str, signatory_id: int) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Letters that change by themselves or need telling: closing at the deadline, the close announcement (final
-count and export to each coordinator), and asking signers to confirm again after a substantive edit."""
+count and export to each coordinator), and asking signers to confirm again after a substantive edit (and again
+when the coordinators remind them)."""
 
 from __future__ import annotations
 
@@ -58,11 +59,20 @@ def announce_closed_letters(runtime: Runtime, now: datetime) -> None:
             numbers = stats(session, letter_id, recent=0)
             title, team_id, closed_at = letter.title, letter.team_id, letter.closed_at or now
             automatic = letter.closed_by is None
+            version = letter.current_version
         client = runtime.client(team_id)
         for person, request_id in announced:
             w = words_for(runtime, person)
             text, blocks = closed_message(
-                w, title, letter_id, numbers.count, closed_at, automatic, listed_leads=numbers.listed_leads
+                w,
+                title,
+                letter_id,
+                numbers.count,
+                closed_at,
+                automatic,
+                listed_leads=numbers.listed_leads,
+                unconfirmed=numbers.unconfirmed,
+                version=version,
             )
             send_dm(client, person, text, blocks)
             deliver_request(runtime, client, request_id)
@@ -112,29 +122,73 @@ def send_reconfirmations(runtime: Runtime) -> None:
             where=[func.coalesce(Signatory.reconfirm_sent_version, 0) < version],
             values={"reconfirm_sent_version": version},
         )
-        if not claimed:
-            continue
-        with runtime.db.read() as session:
-            signatory = session.get(Signatory, signatory_id)
-            assert signatory is not None
-            letter = session.get(Letter, signatory.letter_id)
-            assert letter is not None
-            view = letter_view(session, letter, recent=0)
-            changes = changed_texts(letter, signatory.version_confirmed, version)
-            row = next((v for v in letter.versions if v.number == version), None)
-            note, org_name, user_id, team_id = (
-                row.change_note if row else None,
-                signatory.org_name,
-                signatory.signer_user_id,
-                letter.team_id,
+        if claimed:
+            _ask_to_confirm(runtime, signatory_id, version)
+
+
+def send_reconfirm_reminders(runtime: Runtime) -> None:
+    """The coordinators' reminder to signers who have not confirmed the current version: one DM per signer per
+    round (the round is claimed on the signer's row before the DM), only to those asked already."""
+    with runtime.db.read() as session:
+        waiting = list(
+            session.execute(
+                select(Signatory.id, Letter.reconfirm_round, Signatory.reconfirm_requested_version)
+                .join(Letter, Letter.id == Signatory.letter_id)
+                .where(
+                    Letter.status == LetterStatus.OPEN,
+                    Signatory.status == SignatoryStatus.ACTIVE,
+                    Signatory.reconfirm_requested_version.is_not(None),
+                    Signatory.reconfirm_sent_version >= Signatory.reconfirm_requested_version,
+                    Signatory.reconfirm_reminded < Letter.reconfirm_round,
+                )
             )
-        w = words_for(runtime, user_id)
-        # The signer sees what changed in the text they read; if only another language's text changed, that one.
-        change = next((c for c in changes if c.language == w.language), changes[0] if changes else None)
-        diff = text_diff(change.old_text or "", change.new_text) if change else ""
-        diff_language = change.language if change and change.language != w.language else None
-        text, blocks = reconfirm_message(w, view, org_name, signatory_id, diff, note, diff_language=diff_language)
-        send_dm(runtime.client(team_id), user_id, text, blocks)
+        )
+    for signatory_id, round_number, version in waiting:
+        assert version is not None  # the query asks for a requested version
+        claimed = claim_one(
+            runtime.db,
+            Signatory,
+            signatory_id,
+            where=[Signatory.reconfirm_reminded < round_number, Signatory.reconfirm_requested_version.is_not(None)],
+            values={"reconfirm_reminded": round_number},
+        )
+        if claimed:
+            _ask_to_confirm(runtime, signatory_id, version, reminder=True)
+
+
+def _ask_to_confirm(runtime: Runtime, signatory_id: int, version: int, *, reminder: bool = False) -> None:
+    with runtime.db.read() as session:
+        signatory = session.get(Signatory, signatory_id)
+        assert signatory is not None
+        letter = session.get(Letter, signatory.letter_id)
+        assert letter is not None
+        view = letter_view(session, letter, recent=0)
+        changes = changed_texts(letter, signatory.version_confirmed, version)
+        row = next((v for v in letter.versions if v.number == version), None)
+        note, org_name, user_id, team_id = (
+            row.change_note if row else None,
+            signatory.org_name,
+            signatory.signer_user_id,
+            letter.team_id,
+        )
+        signed_version = signatory.version_confirmed
+    w = words_for(runtime, user_id)
+    # The signer sees what changed in the text they read; if only another language's text changed, that one.
+    change = next((c for c in changes if c.language == w.language), changes[0] if changes else None)
+    diff = text_diff(change.old_text or "", change.new_text) if change else ""
+    diff_language = change.language if change and change.language != w.language else None
+    text, blocks = reconfirm_message(
+        w,
+        view,
+        org_name,
+        signatory_id,
+        diff,
+        note,
+        diff_language=diff_language,
+        signed_version=signed_version,
+        reminder=reminder,
+    )
+    send_dm(runtime.client(team_id), user_id, text, blocks)
 
 
 def deliver_letter_changes(runtime: Runtime) -> None:
@@ -144,3 +198,4 @@ def deliver_letter_changes(runtime: Runtime) -> None:
     announce_closed_letters(runtime, now)
     deliver_left_behind(runtime, now)
     send_reconfirmations(runtime)
+    send_reconfirm_reminders(runtime)

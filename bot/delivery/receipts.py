@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from sqlalchemy import ColumnElement, or_, select, update
 
-from bot.blocks.signon import receipt_message
+from bot.blocks.receipts import receipt_message
 from bot.delivery.claim import backoff, claim_many, claim_one, record
 from bot.messages import Words
 from bot.runtime import Runtime
@@ -170,7 +170,7 @@ def marker_of(signatory: Signatory) -> Marker:
     return Marker(RECEIPT_EVENT, f"{signatory.id}:{int(signatory.signed_at.timestamp())}")
 
 
-def _for_reader(runtime: Runtime, receipt: ReceiptView, recipient: str) -> tuple[Words, ReceiptView]:
+def for_reader(runtime: Runtime, receipt: ReceiptView, recipient: str) -> tuple[Words, ReceiptView]:
     """The recipient's words, and the receipt with the letter's title in their language when it has one."""
     w = words_for(runtime, recipient)
     with runtime.db.read() as session:
@@ -188,7 +188,7 @@ def send_receipt(
     if receipt is None:
         return False
     recipient = user_id or receipt.recipient_id
-    w, receipt = _for_reader(runtime, receipt, recipient)
+    w, receipt = for_reader(runtime, receipt, recipient)
     text, blocks = receipt_message(w, receipt, heading=w.receipt_updated() if updated else w.receipt_you_signed())
     return send_dm(client, recipient, text, blocks, fallback_channel=receipt.fallback_channel_id) is not None
 
@@ -219,7 +219,7 @@ def _deliver(runtime: Runtime, client: WebClient, signatory_id: int) -> None:
         if signatory is None or receipt is None:
             return
         marker, attempts = marker_of(signatory), signatory.receipt_attempts + 1
-    w, receipt = _for_reader(runtime, receipt, receipt.recipient_id)
+    w, receipt = for_reader(runtime, receipt, receipt.recipient_id)
     text, blocks = receipt_message(w, receipt, heading=w.receipt_you_signed())
     try:
         channel = open_dm(client, receipt.recipient_id)
@@ -237,7 +237,8 @@ def _deliver(runtime: Runtime, client: WebClient, signatory_id: int) -> None:
             log.warning("receipt for signatory %s: %s", signatory_id, failure.code)
             _finish(runtime, signatory_id, ReceiptStatus.FAILED, receipt_attempts=attempts)
         return
-    where = {"receipt_channel": sent.channel, "receipt_ts": sent.ts}
+    # The receipt shows the sign-on as it was read above; a change since is refreshed in place (refreshes.py).
+    where = {"receipt_channel": sent.channel, "receipt_ts": sent.ts, "receipt_shown_revision": receipt.revision}
     _finish(runtime, signatory_id, ReceiptStatus.SENT, receipt_attempts=attempts, **where)
 
 

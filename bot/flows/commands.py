@@ -80,11 +80,17 @@ def new_letter(request: CommandRequest) -> None:
     request.later("open_new_letter", trigger_id=request.command["trigger_id"], user_id=request.user_id)
 
 
-_MANAGE_TASKS = {"edit": Task.EDIT, "close": Task.CLOSE, "reopen": Task.REOPEN, "review": Task.REVIEW}
+_MANAGE_TASKS = {
+    "edit": Task.EDIT,
+    "close": Task.CLOSE,
+    "reopen": Task.REOPEN,
+    "review": Task.REVIEW,
+    "remind": Task.REMIND,
+}
 
 
 def manage(request: CommandRequest) -> None:
-    """``/signon edit|close|reopen|review [letter]``: the letter meant, then whether this person may manage it."""
+    """``/signon edit|close|reopen|review|remind [letter]``: the letter meant, then whether they may manage it."""
     runtime, user_id = request.runtime, request.user_id
     found = coordinating.pick_letter(runtime, request.team_id, user_id, request.channel_id, request.rest)
     # Someone outside a letter's channels is not told its title, even in a "which letter?" question.
@@ -108,7 +114,13 @@ def _edit(request: CommandRequest, letter_id: int) -> None:
 
 
 def _close(request: CommandRequest, letter_id: int) -> None:
-    request.ack(text=coordinating.close(request.runtime, request.user_id, letter_id))
+    # Closing asks first, as everywhere: the answer's Close button carries Slack's confirmation dialog.
+    text, blocks = coordinating.close_question(request.runtime, request.user_id, letter_id)
+    request.ack(text=text, blocks=blocks)
+
+
+def _remind(request: CommandRequest, letter_id: int) -> None:
+    request.ack(text=coordinating.remind(request.runtime, request.user_id, letter_id))
 
 
 def _reopen(request: CommandRequest, letter_id: int) -> None:
@@ -127,4 +139,5 @@ _MANAGERS: dict[str, Callable[[CommandRequest, int], None]] = {
     "close": _close,
     "reopen": _reopen,
     "review": _review,
+    "remind": _remind,
 }

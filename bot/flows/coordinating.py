@@ -10,9 +10,10 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot import ids, viewstate
+from bot.blocks import home as home_blocks
 from bot.blocks import letter_form as form_blocks
 from bot.blocks import review as review_blocks
-from bot.blocks.common import escape
+from bot.blocks.common import Block, actions, context, escape, section
 from bot.blocks.signon import message_modal
 from bot.contracts import LetterFormContext
 from bot.flows import words_for
@@ -25,6 +26,7 @@ from bot.services.letters import letters as letter_service
 from bot.services.letters import queries as letters
 from bot.services.letters.form import LetterFormInput, validate_letter_form
 from bot.services.outcomes import Actor
+from bot.services.reconfirm import remind_unconfirmed, unconfirmed
 from bot.services.signing import duplicates
 from bot.services.signing.signing import Withdrawn
 from bot.slack.api import open_view
@@ -92,7 +94,11 @@ def review_queue(runtime: Runtime, ack: Ack, user_id: str, letter_id: int) -> No
         letter = session.get(Letter, letter_id)
         assert letter is not None
         text, blocks = review_blocks.review_message(
-            words_for(runtime, user_id), letter.id, letter.title, duplicates.pending_duplicates(session, letter.id)
+            words_for(runtime, user_id),
+            letter.id,
+            letter.title,
+            duplicates.pending_duplicates(session, letter.id),
+            duplicates.recent_merges(session, letter.id),
         )
     ack(text=text, blocks=blocks)
 
@@ -104,7 +110,45 @@ def close(runtime: Runtime, user_id: str, letter_id: int) -> str:
     )
     if closed is None:
         return w.already_closed(letter_id)
-    return w.closed_now(letter_id, escape(closed.title))
+    with runtime.db.read() as session:
+        letter = session.get(Letter, letter_id)
+        waiting, version = unconfirmed(session, letter_id), letter.current_version if letter else 1
+    done = w.closed_now(letter_id, escape(closed.title))
+    return f"{done}\n{w.not_confirmed(waiting, version)}" if waiting else done
+
+
+def close_question(runtime: Runtime, user_id: str, letter_id: int) -> tuple[str, list[Block]]:
+    """``/signon close``: what closing means for this letter, and the Close button (Slack asks to confirm)."""
+    w = words_for(runtime, user_id)
+    with runtime.db.read() as session:
+        letter = session.get(Letter, letter_id)
+        assert letter is not None
+        view = letters.letter_view(session, letter, recent=0)
+        waiting = unconfirmed(session, letter_id)
+    if letter.status != LetterStatus.OPEN:
+        text = w.already_closed(letter_id)
+        return text, [section(text)]
+    text = w.close_question(letter_id, escape(view.title), view.count)
+    blocks: list[Block] = [section(text)]
+    if waiting:
+        blocks.append(context(w.not_confirmed(waiting, view.version)))
+    blocks.append(actions(home_blocks.close_button(w, view), block_id=f"close_{letter_id}"))
+    return text, blocks
+
+
+def remind(runtime: Runtime, user_id: str, letter_id: int, after_round: int | None = None) -> str:
+    """Remind the signers who have not confirmed the current version (once per round; see services/reconfirm)."""
+    w = words_for(runtime, user_id)
+    outcome = runtime.db.transaction(
+        lambda s: remind_unconfirmed(s, letter_id=letter_id, actor=user_id, now=utcnow(), after_round=after_round)
+    )
+    if outcome is None:
+        return w.signon_missing()
+    if outcome.already:
+        return w.already_reminded()
+    if not outcome.count:
+        return w.nobody_to_remind(outcome.version)
+    return w.reminding(outcome.count, outcome.version)
 
 
 def start_reopen(
@@ -187,6 +231,21 @@ def review_merge(
         reply(respond, body, client, w.merged(outcome.source_name, outcome.target_name))
     else:
         reply(respond, body, client, w.cannot_merge_any_more(), quoting=False)
+
+
+def review_unmerge(
+    runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], signatory_id: int
+) -> None:
+    """Undo a merge from the review queue: the organization is listed on its own again, as it was."""
+    user_id = body["user"]["id"]
+    w = words_for(runtime, user_id)
+    outcome = runtime.db.transaction(
+        lambda s: duplicates.unmerge(s, source_id=signatory_id, actor=Actor(user_id), now=utcnow())
+    )
+    if isinstance(outcome, duplicates.Unmerged):
+        reply(respond, body, client, w.unmerged(outcome.org_name))
+    else:
+        reply(respond, body, client, w.cannot_unmerge(), quoting=False)
 
 
 def review_dismiss(

@@ -20,6 +20,7 @@ from bot.services.letters.queries import letter_coordinators, letter_view
 from bot.services.outcomes import Action, Actor, LetterClosed, LetterMissing, NotAllowed
 from bot.services.signing import acting, duplicates, signing
 from bot.services.signing.form import validate_form
+from bot.services.signing.queries import receipt_view
 from bot.services.signing.signing import NameTaken, Updated, Withdrawn
 from bot.slack.api import open_view, send_dm
 from bot.slack.permissions import can_manage
@@ -41,13 +42,24 @@ def signatory_in_workspace(runtime: Runtime, signatory_id: int, team_id: str) ->
         return signatory, letter
 
 
+def is_signer(runtime: Runtime, signatory_id: int, user_id: str) -> bool:
+    """Whether ``user_id`` is the person whose receipt the sign-on has."""
+    with runtime.db.read() as session:
+        signatory = session.get(Signatory, signatory_id)
+        return signatory is not None and signatory.signer_user_id == user_id
+
+
 def open_edit(runtime: Runtime, client: WebClient, body: dict[str, Any], signatory_id: int, team_id: str) -> None:
     user_id = body["user"]["id"]
     w = words_for(runtime, user_id)
     trigger_id = body.get("trigger_id", "")
     found = signatory_in_workspace(runtime, signatory_id, team_id)
-    if found is None or found[0].status != SignatoryStatus.ACTIVE:
+    if found is None:
         open_view(client, trigger_id, signon_blocks.message_modal(w, w.edit_title(), w.signon_gone()))
+        return
+    stale = state_answer(runtime, w, signatory_id)
+    if stale is not None:
+        open_view(client, trigger_id, signon_blocks.message_modal(w, w.edit_title(), stale, quoting=True))
         return
     signatory, letter = found
     with runtime.db.read() as session:
@@ -139,7 +151,7 @@ def withdrawal_text(w: Words, outcome: WithdrawOutcome) -> str:
     """Plain text (it quotes the organization's name): show it with ``notice`` or ``quoting=True``."""
     if isinstance(outcome, Withdrawn):
         if outcome.already:
-            return w.no_longer_on(outcome.org_name, outcome.letter_title)
+            return gone_text(w, outcome.status, outcome.org_name, outcome.letter_title, outcome.merged_into)
         return w.withdrawn(outcome.org_name, outcome.letter_title)
     if isinstance(outcome, LetterClosed):
         return w.closed_cannot_withdraw(outcome.title)
@@ -172,7 +184,8 @@ def withdraw_from_button(
         body,
         client,
         withdrawal_text(words_for(runtime, user_id), outcome),
-        replace=isinstance(outcome, Withdrawn),
+        # An old receipt's Withdraw on a sign-on that is already off the letter keeps the receipt as it is.
+        replace=isinstance(outcome, Withdrawn) and not outcome.already,
     )
     if isinstance(outcome, Withdrawn) and not outcome.already:
         notify_coordinators_of_withdrawal(
@@ -201,8 +214,8 @@ def keep_signature(
     elif isinstance(outcome, NotAllowed):
         text = w.not_allowed(outcome.action)
     else:
-        text = w.nothing_to_keep()
-    reply(respond, body, client, text, replace=isinstance(outcome, Updated))
+        text = state_answer(runtime, w, signatory_id) or w.nothing_to_keep()
+    reply(respond, body, client, text, replace=isinstance(outcome, Updated), quoting=True)
 
 
 def confirm_merge(
@@ -228,7 +241,7 @@ def confirm_merge(
     elif isinstance(outcome, NotAllowed):
         text = w.not_allowed(outcome.action)
     else:
-        text = w.cannot_merge()
+        text = state_answer(runtime, w, source_id) or w.cannot_merge()
     reply(respond, body, client, text, replace=isinstance(outcome, duplicates.Merged))
 
 
@@ -248,19 +261,26 @@ def decline_merge(
     dismissed = runtime.db.transaction(
         lambda s: duplicates.dismiss_duplicate(s, signatory_id=signatory_id, actor=actor, now=utcnow())
     )
-    reply(respond, body, client, w.kept_apart() if dismissed else _state_now(runtime, w, signatory_id))
+    stale = None if dismissed else state_answer(runtime, w, signatory_id)
+    reply(respond, body, client, stale or w.kept_apart())
 
 
-def _state_now(runtime: Runtime, w: Words, signatory_id: int) -> str:
-    """What an old merge question's answer finds: merged by a coordinator meanwhile, withdrawn or removed, or
-    already kept apart."""
+def gone_text(w: Words, status: str, org_name: str, title: str, merged_into: str | None) -> str:
+    """Plain text: a sign-on that is no longer on the letter, as it is now (an old button's truthful answer)."""
+    if status == SignatoryStatus.MERGED and merged_into:
+        return w.already_merged(org_name, merged_into)
+    if status == SignatoryStatus.REMOVED:
+        return w.already_removed(org_name, title)
+    return w.already_withdrawn(org_name, title)
+
+
+def state_answer(runtime: Runtime, w: Words, signatory_id: int) -> str | None:
+    """Plain text, what an old button finds when its sign-on is no longer active (merged, withdrawn or removed
+    meanwhile); None while it is active, so the button may act."""
     with runtime.db.read() as session:
-        signatory = session.get(Signatory, signatory_id)
-        if signatory is None:
-            return w.signon_missing()
-        if signatory.status == SignatoryStatus.MERGED and signatory.merged_into_id is not None:
-            into = session.get(Signatory, signatory.merged_into_id)
-            return w.merged_yours(escape(into.org_name)) if into else w.signon_gone()
-        if signatory.status != SignatoryStatus.ACTIVE:
-            return w.signon_gone()
-    return w.kept_apart()
+        receipt = receipt_view(session, signatory_id)
+    if receipt is None:
+        return w.signon_missing()
+    if receipt.active:
+        return None
+    return gone_text(w, receipt.status, receipt.org_name, receipt.letter_title, receipt.merged_into_name)

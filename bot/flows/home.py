@@ -55,6 +55,8 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
                     numbers.new_since,
                     pending_duplicates(session, letter.id),
                     letters.recent_signatories(session, letter.id, limit=5),
+                    numbers.unconfirmed,
+                    letter.reconfirm_round,
                 )
             )
         view = home_view(words(language.language), member, managed, language_choice=language.choice)

@@ -82,7 +82,7 @@ def action_value(body: dict[str, Any]) -> str:
 
 
 # Coordinator buttons whose value names a letter ("12", "12:csv"); the others name sign-ons ("34", "34:56").
-_LETTER_BUTTONS = {ids.EDIT_LETTER, ids.CLOSE_LETTER, ids.REOPEN_LETTER, ids.EXPORT_LETTER}
+_LETTER_BUTTONS = {ids.EDIT_LETTER, ids.CLOSE_LETTER, ids.REOPEN_LETTER, ids.EXPORT_LETTER, ids.REMIND_UNCONFIRMED}
 
 
 def _letter_of_button(runtime: Runtime, body: dict[str, Any], team_id: str) -> int | None:
@@ -105,6 +105,8 @@ _BUTTON_TASKS = {
     ids.REVIEW_MERGE: Task.MERGE,
     ids.REVIEW_DISMISS: Task.DISMISS,
     ids.REMOVE_SIGNATORY: Task.REMOVE,
+    ids.REVIEW_UNMERGE: Task.MERGE,
+    ids.REMIND_UNCONFIRMED: Task.REMIND,
 }
 
 

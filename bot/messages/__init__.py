@@ -17,7 +17,10 @@ from bot.messages.delivery import DeliveryWords
 from bot.messages.export import ExportWords
 from bot.messages.help import HelpWords
 from bot.messages.letters import LetterWords
+from bot.messages.merging import MergeWords
 from bot.messages.preferences import PreferenceWords
+from bot.messages.receipts import ReceiptWords
+from bot.messages.reconfirm import ReconfirmWords
 from bot.messages.reminders import ReminderWords
 from bot.messages.signing import SigningWords
 
@@ -33,6 +36,9 @@ class Words(
     HelpWords,
     PreferenceWords,
     DeliveryWords,
+    ReceiptWords,
+    ReconfirmWords,
+    MergeWords,
 ):
     """Every sentence, in one language."""
 

@@ -23,6 +23,7 @@ class Task(enum.StrEnum):
     REMOVE = "remove"
     DELIVER = "deliver"
     RESPOND = "respond"
+    REMIND = "remind"
 
 
 class CoordinatingWords(CommonWords):
@@ -40,6 +41,7 @@ class CoordinatingWords(CommonWords):
             Task.DELIVER: lambda: self._("record this letter's delivery"),
             Task.RESPOND: lambda: self._("send a follow-up to this letter's signers"),
             Task.MERGE: lambda: self._("merge organizations"),
+            Task.REMIND: lambda: self._("remind this letter's signers"),
             Task.REMOVE: lambda: self._("remove signatories"),
         }
         return texts[task]()
@@ -300,6 +302,15 @@ class CoordinatingWords(CommonWords):
 
     def close_letter(self) -> str:
         return self._("Close")
+
+    def close_question(self, letter_id: int, title: str, count: int) -> str:
+        return self._(
+            "Close *#{id} {title}*? It has {organizations}; closing stops sign-ons and sends the coordinators the "
+            "final list. `/signon reopen {id}` opens it again.",
+            id=letter_id,
+            title=title,
+            organizations=self.organizations(count),
+        )
 
     def close_confirm_title(self) -> str:
         return self._("Close letter?")

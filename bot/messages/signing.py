@@ -301,9 +301,6 @@ class SigningWords(CommonWords):
             title=title,
         )
 
-    def no_longer_on(self, org_name: str, title: str) -> str:
-        return self._("{org_name} is no longer on “{title}”.", org_name=org_name, title=title)
-
     def closed_cannot_withdraw(self, title: str) -> str:
         return self._(
             "“{title}” has closed, so signatures can't be withdrawn here. Please contact a coordinator.", title=title

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot import orgnames
 from bot.services import audit
+from bot.services.reconfirm import unconfirmed
 from db.enums import DeliveryStatus, SignatoryStatus
 from db.models import ExportRequest, ExportSnapshot, Letter, Signatory, SignatoryContact
 
@@ -56,6 +57,9 @@ class ExportData:
     letter_id: int
     title: str
     rows: list[ExportRow]
+    # Signers who have not confirmed ``version``, the current one, after a substantive change.
+    unconfirmed: int = 0
+    version: int = 1
 
     @property
     def names(self) -> list[str]:
@@ -148,7 +152,13 @@ def load_export(session: Session, letter: Letter, channel_names: dict[str, str] 
         )
     leads = [lead.name for lead in letter.lead_organizations]
     stored_keys = {s.id: s.org_key for s in signatories}
-    return ExportData(letter.id, letter.title, ordered_rows(leads, rows, stored_keys=stored_keys))
+    return ExportData(
+        letter.id,
+        letter.title,
+        ordered_rows(leads, rows, stored_keys=stored_keys),
+        unconfirmed=unconfirmed(session, letter.id),
+        version=letter.current_version,
+    )
 
 
 def text_block(data: ExportData) -> str:

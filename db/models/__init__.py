@@ -29,7 +29,7 @@ from db.models.letters import ChannelPost, LeadOrganization, Letter, LetterCoord
 from db.models.people import ChannelMember, ChannelRoster, LanguagePreference, SlackUser
 from db.models.records import AuditEntry, ExportRequest, ExportSnapshot
 from db.models.reminders import ReminderDelivery, ReminderMute, ReminderRun
-from db.models.signatories import Signatory, SignatoryContact
+from db.models.signatories import Signatory, SignatoryContact, SignatoryNotice
 
 __all__ = [
     "CITY_STATE_MAX",
@@ -65,6 +65,7 @@ __all__ = [
     "ReminderRun",
     "Signatory",
     "SignatoryContact",
+    "SignatoryNotice",
     "SignerMessage",
     "SlackUser",
 ]

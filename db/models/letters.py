@@ -43,6 +43,9 @@ class Letter(Base):
     closed_by: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
     # Claimed by the one process that announces the close (final count, export to coordinators).
     close_announced_at: Mapped[datetime | None]
+    # Each "remind them to confirm" a coordinator asked for counts one round; signers who have not confirmed the
+    # current version get one DM per round (signatories.reconfirm_reminded, a conditional update).
+    reconfirm_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_digest_at: Mapped[datetime | None]
     last_digest_signatory_id: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.enums import SignatoryStatus
+from db.enums import DeliveryStatus, SignatoryStatus
 from db.models.base import (
     CITY_STATE_MAX,
     EMAIL_MAX,
@@ -46,6 +46,8 @@ class Signatory(Base):
     reconfirm_requested_version: Mapped[int | None] = mapped_column(Integer)
     # The version whose re-confirmation DM was claimed for sending (so it goes out once).
     reconfirm_sent_version: Mapped[int | None] = mapped_column(Integer)
+    # The letter's reminder round (letters.reconfirm_round) whose DM was claimed for sending to this signer.
+    reconfirm_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     signed_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
@@ -64,6 +66,13 @@ class Signatory(Base):
     # Where the receipt went, so it can be found again (after a crash) and kept current.
     receipt_channel: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
     receipt_ts: Mapped[str | None] = mapped_column(String(32))
+    # Each change a receipt should show (edit, withdrawal, merge, removal, confirmation) counts one revision; the
+    # receipt in Slack shows ``receipt_shown_revision``. A process claims the refresh (``refresh_claimed_by``,
+    # with a lease), updates the message in place with chat.update and records the revision it showed.
+    receipt_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    receipt_shown_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    refresh_claimed_by: Mapped[str | None] = mapped_column(String(64))
+    refresh_lease_until: Mapped[datetime | None]
 
     contacts: Mapped[list[SignatoryContact]] = relationship(
         back_populates="signatory",
@@ -78,6 +87,7 @@ class Signatory(Base):
         Index("ix_signatories_letter_updated", "letter_id", "updated_at"),
         Index("ix_signatories_signer", "signer_user_id"),
         Index("ix_signatories_receipt", "receipt_status"),
+        Index("ix_signatories_refresh", "receipt_status", "receipt_shown_revision", "receipt_revision"),
     )
 
 
@@ -109,4 +119,36 @@ class SignatoryContact(Base):
     __table_args__ = (
         UniqueConstraint("signatory_id", "user_id"),
         Index("ix_signatory_contacts_user", "user_id"),
+    )
+
+
+class SignatoryNotice(Base):
+    """A DM telling a signer that a coordinator changed their sign-on (merged it into another organization, or
+    removed it): claimed with a lease, sent once (a marker in its metadata), recorded.
+
+    One row per signatory, kind and change (``revision`` is the signatory's ``receipt_revision`` after it), so a
+    retry, a double click or two processes make one notice, and a later change makes a new one.
+    """
+
+    __tablename__ = "signatory_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signatory_id: Mapped[int] = mapped_column(ForeignKey("signatories.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX))
+    # The coordinator who made the change, and the organization it was merged into (merges only).
+    actor_id: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
+    into_id: Mapped[int | None] = mapped_column(ForeignKey("signatories.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None]
+    ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("signatory_id", "kind", "revision"),
+        Index("ix_signatory_notices_status", "status"),
     )

@@ -262,3 +262,22 @@ def home_view_of(app: RunningApp, user_id: str) -> dict[str, Any]:
     view = app.fake.home_view(user_id)
     assert view is not None
     return view
+
+
+def close_letter(app: RunningApp, coordinator: str, letter_id: int, channel: str) -> str:
+    """``/signon close <letter>`` asks first: the coordinator presses Close under the question (Slack's dialog is
+    confirmed); returns what the app answered."""
+    before = len(app.fake.ephemerals(coordinator))
+    response = app.driver.slash_command(coordinator, "/signon", f"close {letter_id}", channel_id=channel)
+    assert response.ok, response.body
+    question = app.fake.wait_until(
+        lambda: [e for e in app.fake.ephemerals(coordinator)[before:] if "close_letter" in json.dumps(e)]
+    )[-1]
+    app.driver.click(coordinator, "close_letter", message=(question["channel"], question["ts"]))
+
+    def answered() -> str | None:
+        shown = [e for e in app.fake.ephemerals(coordinator) if e["ts"] == question["ts"]]
+        text = message_text(shown[-1]) if shown else ""
+        return text if text and "close_letter" not in text else None
+
+    return app.fake.wait_until(answered)

@@ -13,6 +13,7 @@ from sqlalchemy import make_url
 
 from tests.conftest import TEST_DATABASE_URL, Coalition, RunningApp, check_app_health, start_app
 from tests.e2e.steps import (
+    close_letter,
     create_letter,
     home_view_of,
     message_text,
@@ -163,7 +164,7 @@ def test_export_in_a_channel_takes_its_one_open_letter(app: RunningApp, coalitio
     closed, the channel's open letter is the one exported."""
     older = create_letter(app, coalition, title="Older letter")
     newest = create_letter(app, coalition, title="Newest letter")
-    app.driver.slash_command(coalition.coordinator, "/signon", f"close {older}", channel_id=coalition.public)
+    close_letter(app, coalition.coordinator, older, coalition.public)
     sign_on(app, coalition.members[0], newest, coalition.public, "Exported Org")
     app.driver.slash_command(coalition.coordinator, "/signon", "export text", channel_id=coalition.public)
     # The older letter's close sends its final list too; this export is the newest letter's first.

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from db.models import ChannelPost, Letter, ReminderRun
 from tests.conftest import Coalition, RunningApp
 from tests.e2e.steps import (
+    close_letter,
     create_letter,
     db_session,
     letter_text,
@@ -223,10 +224,7 @@ def test_close_and_reopen(app: RunningApp, coalition: Coalition) -> None:
     letter_id = create_letter(app, coalition)
     channel, ts = post_of(app, letter_id, coalition.public)
     sign_on(app, coalition.members[0], letter_id, coalition.public, "Church World Service")
-    response = app.driver.slash_command(
-        coalition.coordinator, "/signon", f"close {letter_id}", channel_id=coalition.public
-    )
-    assert "Closed" in reply(response)
+    assert "Closed" in close_letter(app, coalition.coordinator, letter_id, coalition.public)
     app.fake.wait_until(
         lambda: "Closed — 1 organization signed" in message_text(app.fake.message(channel, ts) or {}), timeout=10
     )
@@ -234,7 +232,7 @@ def test_close_and_reopen(app: RunningApp, coalition: Coalition) -> None:
         lambda: [m for m in app.fake.dm_messages(coalition.coordinator) if "closed" in m.get("text", "")]
     )
     # A late sign-on is refused with a clear message and creates nothing.
-    response = app.driver.slash_command(coalition.members[1], "/signon", str(letter_id), channel_id=coalition.public)
+    app.driver.slash_command(coalition.members[1], "/signon", str(letter_id), channel_id=coalition.public)
     view = wait_for_modal(app.fake, coalition.members[1], "info")
     assert "closed" in json.dumps(view)
 

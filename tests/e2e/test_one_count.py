@@ -4,7 +4,7 @@ and in the export alike, and where they are included the surface says so."""
 from __future__ import annotations
 
 from tests.conftest import Coalition, RunningApp
-from tests.e2e.steps import create_letter, message_text, post_of, sign_on, wait_for_receipts
+from tests.e2e.steps import close_letter, create_letter, message_text, post_of, sign_on, wait_for_receipts
 
 LEADS = "National Immigration Law Center\nCasa de Esperanza"
 
@@ -26,7 +26,7 @@ def test_leads_count_the_same_on_the_post_the_close_dm_and_the_export(app: Runni
     export = fake.wait_until(lambda: [m for m in fake.dm_messages(coordinator) if "Export 1:" in message_text(m)])
     assert "Export 1: 3 organizations" in message_text(export[-1]) and breakdown in message_text(export[-1])
 
-    app.driver.slash_command(coordinator, "/signon", f"close {letter_id}", channel_id=coalition.public)
+    close_letter(app, coordinator, letter_id, coalition.public)
     closed = fake.wait_until(
         lambda: [
             m

@@ -29,6 +29,7 @@ from db.enums import LetterStatus, PostStatus, SignatoryStatus
 from db.models import Base, ChannelPost, Letter, ReminderRun
 from tests.conftest import Coalition, RunningApp, check_app_health, start_app
 from tests.e2e.steps import (
+    close_letter,
     create_letter,
     db_session,
     home_view_of,
@@ -177,8 +178,8 @@ def _request_of_each_kind(app: RunningApp, coalition: Coalition, kind: str) -> t
     fake = app.fake
     letter_id = create_letter(app, coalition)
     if kind == "slash_command":
-        body = command_body(fake, coalition.coordinator, f"close {letter_id}", coalition.public)
-        return body.encode(), "application/x-www-form-urlencoded", "closes the letter"
+        body = command_body(fake, coalition.coordinator, "language es", coalition.public)
+        return body.encode(), "application/x-www-form-urlencoded", "sets the person's language"
     if kind == "block_actions":
         sign_on(app, coalition.members[0], letter_id, coalition.public, "Genuine Org")
         [signed] = signatories(app.database_url, letter_id)
@@ -306,10 +307,7 @@ def managed(app: RunningApp, coalition: Coalition) -> dict[str, int]:
     rows = {s.org_name: s for s in signatories(app.database_url, open_letter)}
     assert rows["Sunrise Boston"].possible_duplicate_of_id == rows["Sunrise Movement Boston Hub"].id
     closed_letter = create_letter(app, coalition, title="Closed Letter")
-    closing = app.driver.slash_command(
-        coalition.coordinator, "/signon", f"close {closed_letter}", channel_id=coalition.public
-    )
-    assert "Closed" in reply(closing)
+    assert "Closed" in close_letter(app, coalition.coordinator, closed_letter, coalition.public)
     settle(app.fake)
     return {
         "open": open_letter,
@@ -700,7 +698,7 @@ def _every_surface_with_hostile_text(app: RunningApp, coalition: Coalition) -> N
     assert not app.driver.submit_view(coordinator, values=values).errors
     fake.wait_until(lambda: "CHANGETAG" in said_to(fake, signer), timeout=10)
     # Close (the final list goes to the coordinators), then reopen.
-    app.driver.slash_command(coordinator, "/signon", f"close {letter_id}", channel_id=channel)
+    close_letter(app, coordinator, letter_id, channel)
     fake.wait_until(lambda: "Final list" in said_to(fake, coordinator), timeout=15)
     app.driver.slash_command(coordinator, "/signon", f"reopen {letter_id}", channel_id=channel)
     settle(fake)

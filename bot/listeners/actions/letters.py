@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.contracts import ExportButton, MergeButton, SignatoryButton
+from bot.contracts import ExportButton, MergeButton, RemindButton, SignatoryButton
 from bot.delivery.exports import deliver_request
 from bot.flows import coordinating, exporting, home, letter_form, words_for
 from bot.flows.replies import reply
@@ -32,8 +32,19 @@ def edit_letter(body: dict[str, Any], client: WebClient, context: BoltContext) -
 
 def close_letter(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
     user_id = body["user"]["id"]
-    reply(respond, body, client, coordinating.close(context["runtime"], user_id, context["letter_id"]), quoting=False)
+    text = coordinating.close(context["runtime"], user_id, context["letter_id"])
+    # Pressed under /signon close's question: the answer takes its place.
+    reply(respond, body, client, text, quoting=False, replace=True)
     _refresh_home(context, client, user_id)
+
+
+def remind_unconfirmed(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
+    button = RemindButton.load(action_value(body))
+    if button is not None:
+        user_id = body["user"]["id"]
+        text = coordinating.remind(context["runtime"], user_id, context["letter_id"], after_round=button.round)
+        reply(respond, body, client, text, quoting=False)
+        _refresh_home(context, client, user_id)
 
 
 def reopen_letter(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
@@ -69,6 +80,13 @@ def review_merge(body: dict[str, Any], client: WebClient, context: BoltContext, 
     button = MergeButton.load(action_value(body))
     if button is not None:
         coordinating.review_merge(context["runtime"], client, respond, body, button.source_id, button.target_id)
+        _refresh_home(context, client, body["user"]["id"])
+
+
+def review_unmerge(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
+    button = SignatoryButton.load(action_value(body))
+    if button is not None:
+        coordinating.review_unmerge(context["runtime"], client, respond, body, button.signatory_id)
         _refresh_home(context, client, body["user"]["id"])
 
 

@@ -66,6 +66,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("close", commands.manage, Words.usage_close, for_coordinators=True),
     Subcommand("reopen", commands.manage, Words.usage_reopen, for_coordinators=True),
     Subcommand("review", commands.manage, Words.usage_review, for_coordinators=True),
+    Subcommand("remind", commands.manage, Words.usage_remind, for_coordinators=True, aliases=("recordar",)),
     Subcommand("export", export_command, Words.usage_export, for_coordinators=True),
     Subcommand(
         "delivered", delivering.delivered_command, Words.usage_delivered, for_coordinators=True, aliases=("entregada",)

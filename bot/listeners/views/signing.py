@@ -21,8 +21,10 @@ def submit_signon(ack: Ack, body: dict[str, Any], client: WebClient, context: Bo
 
 
 def submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    # The signer's receipt is updated in place by the refresh job (bot/delivery/refreshes.py); someone else who
+    # edited (a coordinator, a person the signer added) gets a receipt of what is now recorded.
     signatory_id = editing.submit_edit(context["runtime"], ack, client, body, context.team_id or "")
-    if signatory_id is not None:
+    if signatory_id is not None and not editing.is_signer(context["runtime"], signatory_id, body["user"]["id"]):
         later_for(context)("send_receipt", signatory_id=signatory_id, user_id=body["user"]["id"], updated=True)
 
 

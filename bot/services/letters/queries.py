@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services.letters.translations import text_at
+from bot.services.reconfirm import unconfirmed
 from db.enums import Language, LetterStatus, PostStatus, SignatoryStatus
 from db.models import (
     ChannelPost,
@@ -243,6 +244,8 @@ class LetterStats:
     recent: list[str]
     new_since: int
     listed_leads: int = 0
+    # Signers asked to confirm the current version after a substantive change who have not yet.
+    unconfirmed: int = 0
 
     @property
     def signed(self) -> int:
@@ -269,4 +272,4 @@ def stats(session: Session, letter_id: int, *, recent: int = 5, since: datetime 
     new_since = 0
     if since is not None:
         new_since = session.execute(select(func.count()).where(*active, Signatory.signed_at >= since)).scalar_one()
-    return LetterStats(count, names, new_since, listed_leads)
+    return LetterStats(count, names, new_since, listed_leads, unconfirmed(session, letter_id))

@@ -17,6 +17,7 @@ from bot.services import audit
 from bot.services.dialect import insert
 from bot.services.outcomes import Action, Actor, LetterMissing, NotAllowed
 from bot.services.signing.acting import may_act_for
+from bot.services.signing.receipts import MERGED, RESTORED, receipt_changed, tell_signer
 from db.enums import DuplicateReview, SignatoryStatus
 from db.models import Letter, Signatory, SignatoryContact
 
@@ -114,8 +115,10 @@ def merge(
     # any other would make them one of its contacts, able to edit or withdraw it.
     if not is_coordinator and source.possible_duplicate_of_id != target.id:
         return NotAllowed(Action.MERGE_OTHER)
-    if source.status == SignatoryStatus.MERGED:
+    if source.status == SignatoryStatus.MERGED and source.merged_into_id == target.id:
         return Merged(source.org_name, target.id, target.org_name, target.letter_id)
+    if source.status != SignatoryStatus.ACTIVE:
+        return LetterMissing(None)  # withdrawn, removed or merged elsewhere meanwhile: nothing to merge
     letter = session.get(Letter, source.letter_id)
     assert letter is not None
     for contact in list(source.contacts):
@@ -140,6 +143,9 @@ def merge(
     source.duplicate_review = None
     source.updated_at = now
     target.updated_at = now
+    receipt_changed(source)
+    if is_coordinator:
+        tell_signer(session, source, MERGED, actor=actor.user_id, now=now, into_id=target.id)
     audit.on_letter(
         session,
         "merged",
@@ -154,6 +160,67 @@ def merge(
     return Merged(source.org_name, target.id, target.org_name, letter.id)
 
 
+@dataclass(frozen=True)
+class Unmerged:
+    signatory_id: int
+    org_name: str
+    letter_id: int
+
+
+def unmerge(session: Session, *, source_id: int, actor: Actor, now: datetime) -> Unmerged | LetterMissing:
+    """Undo a merge (coordinators): the merged sign-on is listed on its own again, as it was before (active, its
+    near-duplicate question back in the review queue), and the contacts the merge copied onto the other
+    organization are taken off it again. A second undo, or an undo after the other organization left the letter,
+    changes nothing."""
+    source = session.get(Signatory, source_id)
+    if source is None or source.status != SignatoryStatus.MERGED or source.merged_into_id is None:
+        return LetterMissing(None)
+    target = session.get(Signatory, source.merged_into_id)
+    letter = session.get(Letter, source.letter_id)
+    if target is None or letter is None or target.status != SignatoryStatus.ACTIVE:
+        return LetterMissing(None)
+    # The merge copied each of the source's contacts with its own creation time; a person who was already a
+    # contact of the target kept their own row (the insert did nothing), so only the copies match both.
+    copied = {(contact.user_id, contact.created_at) for contact in source.contacts}
+    for contact in list(target.contacts):
+        if not contact.is_signer and not contact.may_act and (contact.user_id, contact.created_at) in copied:
+            session.delete(contact)
+    source.status = SignatoryStatus.ACTIVE
+    source.merged_into_id = None
+    source.duplicate_review = DuplicateReview.PENDING if source.possible_duplicate_of_id else None
+    source.updated_at = now
+    target.updated_at = now
+    receipt_changed(source)
+    tell_signer(session, source, RESTORED, actor=actor.user_id, now=now)
+    audit.on_letter(
+        session,
+        "unmerged",
+        letter,
+        at=now,
+        actor=actor.user_id,
+        subject_id=source.id,
+        source_name=source.org_name,
+        target_name=target.org_name,
+    )
+    return Unmerged(source.id, source.org_name, letter.id)
+
+
+def recent_merges(session: Session, letter_id: int, limit: int = 10) -> list[tuple[Signatory, Signatory]]:
+    """Sign-ons merged into another that is still on the letter, newest first: (merged, merged into)."""
+    merged = session.execute(
+        select(Signatory)
+        .where(Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.MERGED)
+        .order_by(Signatory.updated_at.desc(), Signatory.id.desc())
+        .limit(limit)
+    ).scalars()
+    pairs = []
+    for source in merged:
+        target = session.get(Signatory, source.merged_into_id) if source.merged_into_id else None
+        if target is not None and target.status == SignatoryStatus.ACTIVE:
+            pairs.append((source, target))
+    return pairs
+
+
 def dismiss_duplicate(session: Session, *, signatory_id: int, actor: Actor, now: datetime) -> bool:
     """Keep a flagged organization apart from the one it looked like; False when there was no flag."""
     signatory = session.get(Signatory, signatory_id)
@@ -161,6 +228,7 @@ def dismiss_duplicate(session: Session, *, signatory_id: int, actor: Actor, now:
         return False
     signatory.duplicate_review = DuplicateReview.DISMISSED
     signatory.updated_at = now
+    receipt_changed(signatory)
     audit.record(
         session,
         "duplicate_dismissed",

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.enums import DuplicateReview, SignatoryStatus
+from db.enums import DuplicateReview, LetterStatus, SignatoryStatus
 from db.models import Letter, Signatory, SignatoryContact
 
 
@@ -60,6 +60,17 @@ class ReceiptView:
     possible_duplicate_name: str | None = None
     # The other organizations the same person signed this letter for (one person, several organizations).
     also_signed_for: tuple[str, ...] = ()
+    # Where the sign-on stands now (a receipt is kept current): active, withdrawn, removed or merged (into
+    # ``merged_into_name``), since ``changed_at``; ``revision`` counts the changes a receipt shows.
+    status: str = SignatoryStatus.ACTIVE
+    changed_at: datetime | None = None
+    merged_into_name: str | None = None
+    revision: int = 0
+    letter_open: bool = True
+
+    @property
+    def active(self) -> bool:
+        return self.status == SignatoryStatus.ACTIVE
 
 
 def receipt_view(session: Session, signatory_id: int) -> ReceiptView | None:
@@ -71,8 +82,14 @@ def receipt_view(session: Session, signatory_id: int) -> ReceiptView | None:
     duplicate = (
         session.get(Signatory, signatory.possible_duplicate_of_id) if signatory.possible_duplicate_of_id else None
     )
+    merged_into = (
+        session.get(Signatory, signatory.merged_into_id)
+        if signatory.status == SignatoryStatus.MERGED and signatory.merged_into_id
+        else None
+    )
     pending = (
-        signatory.duplicate_review == DuplicateReview.PENDING
+        signatory.status == SignatoryStatus.ACTIVE
+        and signatory.duplicate_review == DuplicateReview.PENDING
         and duplicate is not None
         and duplicate.status == SignatoryStatus.ACTIVE
     )
@@ -107,4 +124,9 @@ def receipt_view(session: Session, signatory_id: int) -> ReceiptView | None:
                 .limit(20)
             ).scalars()
         ),
+        status=signatory.status,
+        changed_at=signatory.withdrawn_at or signatory.updated_at,
+        merged_into_name=merged_into.org_name if merged_into else None,
+        revision=signatory.receipt_revision or 0,
+        letter_open=letter.status == LetterStatus.OPEN,
     )

@@ -18,6 +18,7 @@ from bot.services.dialect import changed, insert_ignoring
 from bot.services.outcomes import Action, Actor, LetterClosed, LetterMissing, NotAllowed, is_accepting
 from bot.services.signing.acting import may_act_for
 from bot.services.signing.form import SignOnForm
+from bot.services.signing.receipts import REMOVED, receipt_changed, tell_signer
 from db.enums import ReceiptStatus, SignatoryStatus
 from db.models import Letter, LetterTranslation, Signatory
 
@@ -67,6 +68,9 @@ class Withdrawn:
     letter_id: int
     letter_title: str
     already: bool = False
+    # For ``already``: where the sign-on stands (withdrawn, removed, merged into ``merged_into``).
+    status: str = SignatoryStatus.WITHDRAWN
+    merged_into: str | None = None
 
 
 SignOnOutcome = Signed | AlreadySigned | LetterClosed | LetterMissing
@@ -290,6 +294,7 @@ def edit_signatory(
         setattr(signatory, name, value)
     signatory.org_key = key
     signatory.updated_at = now
+    receipt_changed(signatory)
     audit.on_letter(
         session,
         "edited",
@@ -314,7 +319,16 @@ def withdraw(
     if not (is_coordinator or may_act_for(session, signatory, actor.user_id)):
         return NotAllowed(Action.WITHDRAW)
     if signatory.status != SignatoryStatus.ACTIVE:
-        return Withdrawn(signatory.id, signatory.org_name, letter.id, letter.title, already=True)
+        into = session.get(Signatory, signatory.merged_into_id) if signatory.merged_into_id else None
+        return Withdrawn(
+            signatory.id,
+            signatory.org_name,
+            letter.id,
+            letter.title,
+            already=True,
+            status=signatory.status,
+            merged_into=into.org_name if into else None,
+        )
     if not is_accepting(letter, now) and not is_coordinator:
         return LetterClosed(letter.id, letter.title, letter.closed_at or letter.deadline_at)
     signatory.status = SignatoryStatus.REMOVED if reason == "removed" else SignatoryStatus.WITHDRAWN
@@ -322,6 +336,9 @@ def withdraw(
     signatory.withdrawn_by = actor.user_id
     signatory.reconfirm_requested_version = None
     signatory.updated_at = now
+    receipt_changed(signatory)
+    if reason == "removed":
+        tell_signer(session, signatory, REMOVED, actor=actor.user_id, now=now)
     audit.on_letter(
         session,
         reason,
@@ -348,6 +365,7 @@ def keep_signature(
     signatory.version_confirmed = letter.current_version
     signatory.reconfirm_requested_version = None
     signatory.updated_at = now
+    receipt_changed(signatory)
     audit.on_letter(
         session,
         "reconfirmed",
