@@ -97,6 +97,7 @@ def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportReque
         letter = session.get(Letter, letter_id)
         assert letter is not None
         sources = {post.channel_id for post in letter.posts}
+        layout = letter_documents.letter_layout(letter)
     names = channel_names(client, sources)
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
@@ -131,7 +132,10 @@ def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportReque
     numbered = runtime.db.transaction(number_it)
     heading = w.final_list_heading() if request.final else w.signatories_heading()
     show_block = request.fmt in ("text", "all")
-    text, blocks = export_message(w, data, numbered, heading=heading, show_block=show_block)
+    note = (
+        w.document_layout_note(letter_id, layout.columns, layout.grouping) if request.fmt in DOCUMENT_FORMATS else None
+    )
+    text, blocks = export_message(w, data, numbered, heading=heading, show_block=show_block, layout_note=note)
     if request.message_ts and request.message_channel:
         _replace(client, request.message_channel, request.message_ts, text, blocks)
     else:

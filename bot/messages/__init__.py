@@ -14,6 +14,7 @@ import functools
 from bot.messages.catalogs import translations
 from bot.messages.coordinating import CoordinatingWords, Task
 from bot.messages.delivery import DeliveryWords
+from bot.messages.documents import DocumentWords
 from bot.messages.export import ExportWords
 from bot.messages.help import HelpWords
 from bot.messages.letters import LetterWords
@@ -33,6 +34,7 @@ class Words(
     HelpWords,
     PreferenceWords,
     DeliveryWords,
+    DocumentWords,
 ):
     """Every sentence, in one language."""
 
