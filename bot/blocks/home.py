@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from bot import ids
@@ -12,6 +13,7 @@ from bot.blocks.review import duplicate_pair_blocks
 from bot.blocks.signon import sign_for_another_button
 from bot.contracts import ExportButton, LetterButton, SignatoryButton, Source
 from bot.messages import Words
+from bot.services.delivery import Progress
 from bot.services.languages import AUTOMATIC
 from bot.services.letters.queries import LetterView
 from db.enums import Language
@@ -27,12 +29,33 @@ class MemberLetter:
 
 
 @dataclass(frozen=True)
+class DeliveryProgress:
+    """A delivered letter: the day, and how far the thanks and the follow-up have gone out."""
+
+    delivered_on: date
+    thanks: Progress
+    response: Progress
+
+
+@dataclass(frozen=True)
 class CoordinatorLetter:
     letter: LetterView
     new_today: int
     duplicates: Sequence[tuple[Signatory, Signatory]] = field(default_factory=list)
     # The newest signatories (id, organization), each with a Remove button.
     recent: Sequence[tuple[int, str]] = ()
+    delivery: DeliveryProgress | None = None
+
+
+def _delivery_line(w: Words, delivery: DeliveryProgress) -> Block:
+    thanks, response = delivery.thanks, delivery.response
+    lines = [w.home_delivered(delivery.delivered_on)]
+    lines.append(w.home_thanks_progress(thanks.sent, thanks.total, done=thanks.done))
+    if response.total:
+        lines.append(w.home_response_progress(response.sent, response.total))
+    if failed := thanks.failed + response.failed:
+        lines.append(w.messages_failed(failed))
+    return context(*lines)
 
 
 def language_selector(w: Words, choice: str) -> Block:
@@ -125,6 +148,8 @@ def home_view(
                 )
             )
         )
+        if item.delivery is not None:
+            blocks.append(_delivery_line(w, item.delivery))
         blocks.append(_controls(w, letter))
         for signatory_id, org_name in item.recent[:5]:
             if len(blocks) > HOME_BLOCKS_MAX - 6:
