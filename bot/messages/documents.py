@@ -59,9 +59,6 @@ class DocumentWords(CommonWords):
     def lead_organizations_heading(self, count: int) -> str:
         return self._n("Lead organization ({count})", "Lead organizations ({count})", count)
 
-    def other_signatories_heading(self, count: int) -> str:
-        return self._("Other signatories ({count})", count=self.number(count))
-
     def state_group(self, code: str) -> str:
         """A state's name by its code, as pycountry's ISO 3166-2 catalog writes it in this language."""
         if code == layout.UNKNOWN:
