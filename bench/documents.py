@@ -10,6 +10,10 @@ the other signatories, two late signatories, two cc entries, footer). 193 is the
 (tests/data/seed_letter_193.txt, with Chinese and Korean names); 5,000 are bench.common.org_names (the 568
 real names first), the lead first and the rest A-Z as the letter prints them. The first build of each
 format pays for imports and font loading and is shown apart; then the median (and range) of the timed runs.
+
+A second table builds the 5,000 in the layouts a coordinator can choose: one column, and grouped by state (the
+signers' "city, state" spread over the 50 states, DC and Puerto Rico, one in ten with none), in two columns
+and in one; the grouping (reading each state, sorting the groups) is timed with the build.
 """
 
 from __future__ import annotations
@@ -23,10 +27,16 @@ import unicodedata
 from collections.abc import Callable
 from io import BytesIO
 
+from pypdf import PdfReader
+
 from bench import common
 from bench.common import ms, note, table
+from bot.delivery.documents import signatory_sections
 from bot.documents import LetterDocument, build_docx, build_pdf
 from bot.documents.fonts import discover_fallback_fonts
+from bot.messages import ENGLISH
+from bot.services.export import ExportRow, ordered_rows
+from db.enums import SignatoryGrouping
 from tests.documents.samples import letter, seed_names
 
 LEAD = "Detention Watch Network"
@@ -46,6 +56,80 @@ def signatories(count: int) -> list[str]:
     return [LEAD, *others]
 
 
+STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "DC",
+    "PR",
+]
+
+
+def by_state(names: list[str], columns: object) -> Callable[[Callable[[LetterDocument], bytes]], Callable[[], bytes]]:
+    """A build that groups the signatories by state first, as an export does, then lays the letter out."""
+    rows = [
+        ExportRow(name, index, city_state="" if index % 10 == 0 else f"Springfield, {STATES[index % len(STATES)]}")
+        for index, name in enumerate(names[1:], start=1)
+    ]
+    ordered = ordered_rows([names[0]], rows)
+
+    def with_builder(build: Callable[[LetterDocument], bytes]) -> Callable[[], bytes]:
+        def run() -> bytes:
+            sections = signatory_sections(ENGLISH, ordered, SignatoryGrouping.STATE)
+            return build(letter(names, sections=sections, columns=columns))
+
+        return run
+
+    return with_builder
+
+
 def timed(build: Callable[[LetterDocument], bytes], doc: LetterDocument, runs: int) -> tuple[float, list[float], int]:
     started = time.perf_counter()
     data = build(doc)
@@ -59,8 +143,6 @@ def timed(build: Callable[[LetterDocument], bytes], doc: LetterDocument, runs: i
 
 
 def pdf_pages(doc: LetterDocument) -> int:
-    from pypdf import PdfReader
-
     return len(PdfReader(BytesIO(build_pdf(doc))).pages)
 
 
@@ -100,7 +182,34 @@ def main() -> int:
                 )
     print(table(rows, ["document", "first call", "median (min-max ms)", "size", "PDF pages"]))
     note(account.describe())
+    if not args.quick:
+        layouts(runs)
     return 0
+
+
+def layouts(runs: int) -> None:
+    names = signatories(5000)
+    common.heading(f"5,000 signatories in each layout: the median (min-max) of {runs} runs, grouping included")
+    rows = []
+    with common.CpuAccount() as account:
+        for label, make in (
+            ("one column", lambda build: lambda: build(letter(names, columns=1))),
+            ("by state, two columns", by_state(names, "auto")),
+            ("by state, one column", by_state(names, 1)),
+        ):
+            for kind, build in (("DOCX", build_docx), ("PDF", build_pdf)):
+                run = make(build)
+                data = run()
+                times = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    run()
+                    times.append(time.perf_counter() - started)
+                pages = str(len(PdfReader(BytesIO(data)).pages)) if kind == "PDF" else ""
+                median = f"{ms(statistics.median(times))} ({min(times) * 1000:,.0f}-{max(times) * 1000:,.0f})"
+                rows.append([f"{label}, {kind}", median, f"{len(data) / 1024:,.0f} KiB", pages])
+    print(table(rows, ["5,000 signatories", "median (min-max ms)", "size", "PDF pages"]))
+    note(account.describe())
 
 
 if __name__ == "__main__":

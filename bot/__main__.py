@@ -4,6 +4,7 @@ python -m bot                 Socket Mode when SLACK_APP_TOKEN is set, otherwise
 python -m bot web             HTTP (gunicorn + uvicorn) on $PORT: POST /slack/events, GET /healthz
 python -m bot socket          Socket Mode
 python -m bot export --letter ID --format text|csv|pdf|docx [--language en|es] [--output FILE]
+                  [--columns auto|1|2] [--group none|type|state]   (pdf, docx: instead of the letter's layout)
 python -m bot backup FILE     a consistent copy of the SQLite database, safe while the bot runs
 python -m bot migrate         apply database migrations and exit
 """
@@ -227,6 +228,10 @@ def run_web(settings: Settings, identity: BotIdentity | None) -> None:
     GunicornServer(load_worker_app, gunicorn_options(settings.port, settings.web_concurrency, settings.log_level)).run()
 
 
+# --group on the command line: the stored grouping each word stands for.
+GROUP_CHOICES = {"none": "none", "type": "org_type", "state": "state"}
+
+
 def export(args: argparse.Namespace) -> None:
     from dataclasses import replace
 
@@ -235,6 +240,7 @@ def export(args: argparse.Namespace) -> None:
     from bot.messages import words
     from bot.services import delivery as delivery_service
     from bot.services import export as export_service
+    from bot.services.layout import DocumentLayout
     from db.models import Letter
 
     database = _database_only()
@@ -247,8 +253,15 @@ def export(args: argparse.Namespace) -> None:
         split = delivery_service.split_at_delivery(session, data, letter.id)
         if split:
             data = replace(data, rows=[*split.delivered.rows, *split.late.rows])
+        # The letter's own layout, unless the command line says otherwise.
+        chosen = letter_documents.letter_layout(letter)
+        chosen = DocumentLayout.stored(
+            args.columns or chosen.columns, GROUP_CHOICES.get(args.group or "", chosen.grouping)
+        )
         document = (
-            letter_documents.letter_document(session, letter, data, None) if args.format in ("pdf", "docx") else None
+            letter_documents.letter_document(session, letter, data, None, layout=chosen)
+            if args.format in ("pdf", "docx")
+            else None
         )
     w = words(args.language)
     output: str | bytes
@@ -314,6 +327,12 @@ def main(argv: list[str] | None = None) -> None:
     export_parser.add_argument("--format", choices=("text", "csv", "pdf", "docx"), default="text")
     export_parser.add_argument("--language", choices=("en", "es"), default="en", help="language of the CSV's words")
     export_parser.add_argument("--output", help="file to write (default: standard output)")
+    export_parser.add_argument(
+        "--columns", choices=("auto", "1", "2"), help="pdf, docx: signatory columns (default: the letter's choice)"
+    )
+    export_parser.add_argument(
+        "--group", choices=tuple(GROUP_CHOICES), help="pdf, docx: group the signatories (default: the letter's choice)"
+    )
     backup_parser = sub.add_parser("backup", help="copy the SQLite database consistently while the bot runs")
     backup_parser.add_argument("file", help="where to write the copy")
     args = parser.parse_args(argv)

@@ -82,6 +82,9 @@ TRANSLATION_TEXT_BLOCK, TRANSLATION_TEXT_INPUT = "translation_text", "translatio
 LETTER_PART_BLOCKS = {
     name: f"part_{name}" for name in ("date_line", "addressees", "re_line", "salutation", "closing", "cc")
 }
+# How the documents lay out the signatories (in the same "As printed" group).
+DOCUMENT_COLUMNS_BLOCK, DOCUMENT_COLUMNS_INPUT = "document_columns", "document_columns"
+DOCUMENT_GROUPING_BLOCK, DOCUMENT_GROUPING_INPUT = "document_grouping", "document_grouping"
 
 # Delivery form and the follow-up to signers
 DELIVERED_ON_BLOCK, DELIVERED_ON_INPUT = "delivered_on", "delivered_on"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.delivery import digests, exports, letters, posts, receipts, refreshes, reminders, thanks
+from bot.flows import home
 from bot.runtime import Runtime
 
 
@@ -24,6 +25,10 @@ def background_jobs(runtime: Runtime) -> dict[str, tuple[Callable[[], None], flo
         "receipts": (lambda: receipts.deliver_receipts(runtime), poll),
         "receipt_refreshes": (lambda: refreshes.keep_receipts_true(runtime), poll),
         "exports": (lambda: exports.deliver_exports(runtime), poll),
-        "thanks": (lambda: thanks.deliver_signer_messages(runtime), poll),
+        # As the thanks go out, the coordinators' Home tabs count along.
+        "thanks": (
+            lambda: thanks.deliver_signer_messages(runtime, lambda ids: home.republish_for_letters(runtime, ids)),
+            poll,
+        ),
         "signon_digests": (lambda: digests.deliver_signon_digests(runtime), digest_check),
     }

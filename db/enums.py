@@ -128,3 +128,21 @@ class SignerMessageKind(enum.StrEnum):
 
     THANKS = "thanks"
     RESPONSE = "response"
+
+
+class DocumentColumns(enum.StrEnum):
+    """How the letter's documents lay out the signatories (``letters.document_columns``): two columns unless
+    the names are long, or always one, or always two."""
+
+    AUTO = "auto"
+    ONE = "1"
+    TWO = "2"
+
+
+class SignatoryGrouping(enum.StrEnum):
+    """How the letter's documents group the signatories after the lead organizations
+    (``letters.document_grouping``): not at all, by organization type, or by state (from their city/state)."""
+
+    NONE = "none"
+    ORG_TYPE = "org_type"
+    STATE = "state"

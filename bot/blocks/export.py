@@ -37,7 +37,9 @@ def export_message(
     *,
     heading: str,
     show_block: bool,
+    layout_note: str | None = None,
 ) -> tuple[str, list[Block]]:
+    """The export's message; ``layout_note`` (with the documents) says how they lay out the signatories."""
     count = len(data.rows)
     headline = w.export_headline(summary.number, summary.count, summary.previous_number, summary.added, summary.removed)
     blocks: list[Block] = [
@@ -58,6 +60,8 @@ def export_message(
         elif block_text:
             blocks.append(context(w.list_too_long()))
     blocks.append(context(w.export_files_explained()))
+    if layout_note:
+        blocks.append(context(layout_note))
     return w.export_notification(count, escape(data.title)), blocks[:50]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from bot import ids
@@ -12,6 +13,7 @@ from bot.blocks.review import duplicate_pair_blocks
 from bot.blocks.signon import sign_for_another_button
 from bot.contracts import ExportButton, LetterButton, RemindButton, SignatoryButton, Source
 from bot.messages import Words
+from bot.services.delivery import Progress
 from bot.services.languages import AUTOMATIC
 from bot.services.letters.queries import LetterView
 from db.enums import Language
@@ -27,6 +29,15 @@ class MemberLetter:
 
 
 @dataclass(frozen=True)
+class DeliveryProgress:
+    """A delivered letter: the day, and how far the thanks and the follow-up have gone out."""
+
+    delivered_on: date
+    thanks: Progress
+    response: Progress
+
+
+@dataclass(frozen=True)
 class CoordinatorLetter:
     letter: LetterView
     new_today: int
@@ -36,6 +47,18 @@ class CoordinatorLetter:
     # Signers who have not confirmed the current version, and the reminder round a Remind button starts from.
     unconfirmed: int = 0
     reconfirm_round: int = 0
+    delivery: DeliveryProgress | None = None
+
+
+def _delivery_line(w: Words, delivery: DeliveryProgress) -> Block:
+    thanks, response = delivery.thanks, delivery.response
+    lines = [w.home_delivered(delivery.delivered_on)]
+    lines.append(w.home_thanks_progress(thanks.sent, thanks.total, done=thanks.done))
+    if response.total:
+        lines.append(w.home_response_progress(response.sent, response.total))
+    if failed := thanks.failed + response.failed:
+        lines.append(w.messages_failed(failed))
+    return context(*lines)
 
 
 def language_selector(w: Words, choice: str) -> Block:
@@ -156,6 +179,8 @@ def home_view(
                 )
             )
         )
+        if item.delivery is not None:
+            blocks.append(_delivery_line(w, item.delivery))
         blocks.append(_controls(w, letter))
         blocks.extend(unconfirmed_blocks(w, letter, item.unconfirmed, item.reconfirm_round))
         for signatory_id, org_name in item.recent[:5]:

@@ -12,10 +12,11 @@ from bot.blocks.common import Block, context, escape, modal, plain, section, spl
 from bot.blocks.forms import text_input, titled_input
 from bot.contracts import LetterFormContext
 from bot.messages import Words
+from bot.services.layout import DocumentLayout
 from bot.services.letters.form import BLOCK_PARTS, LetterParts, other_language
 from bot.services.letters.queries import LetterView
 from bot.timeutil import zone
-from db.enums import Language
+from db.enums import DocumentColumns, Language, SignatoryGrouping
 from db.models import LETTER_TITLE_MAX, PART_BLOCK_MAX, PART_LINE_MAX
 
 LETTER_TEXT_BOXES = 4
@@ -39,6 +40,7 @@ class LetterFormDefaults:
     translation_title: str = ""
     translation_text: str = ""
     parts: LetterParts = field(default_factory=LetterParts)
+    layout: DocumentLayout = field(default_factory=DocumentLayout)
 
 
 def text_box_block_id(index: int) -> str:
@@ -139,6 +141,30 @@ def _parts_inputs(w: Words, parts: LetterParts) -> list[Block]:
     return blocks
 
 
+def _layout_inputs(w: Words, layout: DocumentLayout) -> list[Block]:
+    """How the documents lay out the signatories: columns, and grouping (after the lead organizations)."""
+
+    def select(action_id: str, options: list[tuple[str, str]], initial: str) -> dict[str, Any]:
+        choices = [{"text": plain(text), "value": value} for value, text in options]
+        chosen = next((option for option in choices if option["value"] == initial), choices[0])
+        return {"type": "static_select", "action_id": action_id, "options": choices, "initial_option": chosen}
+
+    columns = select(
+        ids.DOCUMENT_COLUMNS_INPUT,
+        [(str(code), w.columns_option(code)) for code in DocumentColumns],
+        str(layout.columns),
+    )
+    grouping = select(
+        ids.DOCUMENT_GROUPING_INPUT,
+        [(str(code), w.grouping_option(code)) for code in SignatoryGrouping],
+        str(layout.grouping),
+    )
+    return [
+        titled_input(ids.DOCUMENT_COLUMNS_BLOCK, w.columns_label(), columns),
+        titled_input(ids.DOCUMENT_GROUPING_BLOCK, w.grouping_label(), grouping, hint=w.grouping_hint()),
+    ]
+
+
 def _deadline_inputs(w: Words, defaults: LetterFormDefaults) -> list[Block]:
     date_element: dict[str, Any] = {"type": "datepicker", "action_id": ids.DEADLINE_DATE_INPUT}
     if defaults.deadline_date:
@@ -236,6 +262,7 @@ def letter_form_modal(
         *_text_boxes(w, defaults.text),
         *_translation_inputs(w, defaults, editing=editing),
         *_parts_inputs(w, defaults.parts),
+        *_layout_inputs(w, defaults.layout),
         *_deadline_inputs(w, defaults),
         _channels_input(w, defaults, editing=editing),
         _audience_input(w, defaults),

@@ -1,6 +1,7 @@
 """The letter as a document (PDF, DOCX): its parts (date line, addressees, Re: line, salutation), its text,
 the closing, the signatories, the cc list; for a delivered letter, the delivered list and the sign-ons added
-after it in their own section with their dates. The date line is the one the coordinator typed; when they
+after it in their own section with their dates; the signatories laid out as the coordinator chose (columns,
+grouping by organization type or state). The date line is the one the coordinator typed; when they
 typed none, a delivered letter prints the date it was delivered (and an undelivered one none).
 Worded in the letter's main language (a document has one language)."""
 
@@ -13,14 +14,16 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.documents import LetterDocument, SignatorySection, build_docx, build_pdf
+from bot.documents import Columns, LetterDocument, SignatorySection, build_docx, build_pdf
 from bot.messages import Words, words
 from bot.runtime import Runtime
 from bot.services import delivery as delivery_service
 from bot.services import export as export_service
+from bot.services import layout as layout_service
 from bot.services.letters.form import LetterParts
 from bot.services.letters.queries import letter_view
 from bot.services.letters.translations import parts_of, text_at
+from db.enums import DocumentColumns, SignatoryGrouping
 from db.models import Letter
 
 
@@ -58,14 +61,49 @@ def with_parts(document: LetterDocument, w: Words, parts: LetterParts) -> Letter
     )
 
 
+def signatory_sections(
+    w: Words, rows: list[export_service.ExportRow], grouping: SignatoryGrouping
+) -> tuple[SignatorySection, ...]:
+    """The signatory block: as the export orders it (no headings), or the lead organizations first and then
+    one headed group per organization type or state (see :mod:`bot.services.layout`)."""
+    if grouping == SignatoryGrouping.NONE:
+        return (SignatorySection(None, tuple(row.organization for row in rows)),)
+    leads, groups = layout_service.group_signatories(rows, grouping, lambda key: w.group_name(grouping, key))
+    sections = [SignatorySection(w.lead_organizations_heading(len(leads)), tuple(r.organization for r in leads))]
+    sections.extend(
+        SignatorySection(
+            w.group_heading(w.group_name(grouping, group.key), len(group.rows)),
+            tuple(row.organization for row in group.rows),
+        )
+        for group in groups
+    )
+    return tuple(section for section in sections if section.names)
+
+
+COLUMNS: dict[DocumentColumns, Columns] = {DocumentColumns.AUTO: "auto", DocumentColumns.ONE: 1, DocumentColumns.TWO: 2}
+
+
+def letter_layout(letter: Letter) -> layout_service.DocumentLayout:
+    """The coordinator's choice of columns and grouping for this letter's documents."""
+    return layout_service.DocumentLayout.stored(letter.document_columns, letter.document_grouping)
+
+
 def letter_document(
-    session: Session, letter: Letter, data: export_service.ExportData, number: int | None, *, with_late: bool = True
+    session: Session,
+    letter: Letter,
+    data: export_service.ExportData,
+    number: int | None,
+    *,
+    with_late: bool = True,
+    layout: layout_service.DocumentLayout | None = None,
 ) -> LetterDocument:
     """The letter with ``data`` (its export, in print order) as signatories; ``number`` is the export's.
 
-    ``with_late=False`` is the delivered letter exactly as delivered (what every signer is sent).
+    ``with_late=False`` is the delivered letter exactly as delivered (what every signer is sent). ``layout``
+    replaces the letter's own choice of columns and grouping (the command line's ``--columns``, ``--group``).
     """
     w = words(letter.language)
+    chosen = layout or letter_layout(letter)
     view = letter_view(session, letter, recent=0)
     delivery = delivery_service.delivery_of(session, letter.id)
     split = delivery_service.split_at_delivery(session, data, letter.id) if delivery else None
@@ -76,9 +114,10 @@ def letter_document(
             title=letter.title,
             date_line=parts.date_line or None,
             body=view.text,
-            sections=(SignatorySection(None, tuple(data.names)),),
+            sections=signatory_sections(w, data.rows, chosen.grouping),
             footer=footer,
             page_label=w.page_of(),
+            columns=COLUMNS[chosen.columns],
             language=letter.language,
         )
         return with_parts(document, w, parts)
@@ -90,10 +129,11 @@ def letter_document(
         title=letter.title,
         date_line=parts.date_line or w.calendar_date(delivery.delivered_on),
         body=view.text,
-        sections=(SignatorySection(None, tuple(split.delivered.names)),),
+        sections=signatory_sections(w, split.delivered.rows, chosen.grouping),
         late_sections=late_sections(letter.language, split.late.rows) if with_late else (),
         footer=footer,
         page_label=w.page_of(),
+        columns=COLUMNS[chosen.columns],
         language=letter.language,
     )
     return with_parts(document, w, parts)

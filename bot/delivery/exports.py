@@ -47,6 +47,8 @@ EXPORT_LEASE = timedelta(minutes=3)
 MAX_ATTEMPTS = 5
 EXPORT_EVENT = "signon_export"
 CLAIMED = [ExportRequest.status == DeliveryStatus.CLAIMED]
+# The documents each format brings: ``all`` is everything (the block, the .txt, the CSV, the DOCX and the PDF).
+DOCUMENT_FORMATS: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "docx": ("docx",), "all": ("docx", "pdf")}
 
 
 def deliver_request(runtime: Runtime, client: WebClient, request_id: int) -> None:
@@ -95,6 +97,7 @@ def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportReque
         letter = session.get(Letter, letter_id)
         assert letter is not None
         sources = {post.channel_id for post in letter.posts}
+        layout = letter_documents.letter_layout(letter)
     names = channel_names(client, sources)
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
@@ -129,7 +132,10 @@ def _deliver(runtime: Runtime, client: WebClient, w: Words, request: ExportReque
     numbered = runtime.db.transaction(number_it)
     heading = w.final_list_heading() if request.final else w.signatories_heading()
     show_block = request.fmt in ("text", "all")
-    text, blocks = export_message(w, data, numbered, heading=heading, show_block=show_block)
+    note = (
+        w.document_layout_note(letter_id, layout.columns, layout.grouping) if request.fmt in DOCUMENT_FORMATS else None
+    )
+    text, blocks = export_message(w, data, numbered, heading=heading, show_block=show_block, layout_note=note)
     if request.message_ts and request.message_channel:
         _replace(client, request.message_channel, request.message_ts, text, blocks)
     else:
@@ -152,16 +158,23 @@ def _replace(client: WebClient, channel: str, ts: str, text: str, blocks: list[B
 def _documents(
     runtime: Runtime, w: Words, data: export_service.ExportData, number: int, fmt: str
 ) -> list[dict[str, object]]:
-    """The letter as a PDF or DOCX, when asked for."""
-    if fmt not in ("pdf", "docx"):
+    """The letter as a PDF or DOCX when asked for, both in ``all``: built from the same list as the other files."""
+    formats = DOCUMENT_FORMATS.get(fmt, ())
+    if not formats:
         return []
     with runtime.db.read() as session:
         letter = session.get(Letter, data.letter_id)
         assert letter is not None
         document = letter_documents.letter_document(session, letter, data, number)
-    content = letter_documents.build(document, fmt)
-    filename = f"letter-{data.letter_id}-export-{number}.{fmt}"
-    return [{"file": content, "filename": filename, "title": w.document_title(data.title, number)}]
+    title = w.document_title(data.title, number)
+    return [
+        {
+            "file": letter_documents.build(document, kind),
+            "filename": f"letter-{data.letter_id}-export-{number}.{kind}",
+            "title": title,
+        }
+        for kind in formats
+    ]
 
 
 def late_text(w: Words, late: list[export_service.ExportRow]) -> str:

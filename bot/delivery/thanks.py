@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -224,8 +224,12 @@ def _resolve(runtime: Runtime, row_id: int, owner: str | None, now: datetime) ->
     log.info("signer message %s after a stopped claim: %s", row_id, "found in the DM" if row.ts or found else "sending")
 
 
-def deliver_signer_messages(runtime: Runtime) -> None:
-    """The thanks job: messages left by stopped processes, then every due one, paced."""
+def deliver_signer_messages(runtime: Runtime, on_progress: Callable[[set[int]], None] | None = None) -> None:
+    """The thanks job: messages left by stopped processes, then every due one, paced.
+
+    ``on_progress`` hears of the letters whose count the coordinator's confirmation was just brought up to
+    date for (at most every PROGRESS_EVERY seconds while messages go out, and at the end).
+    """
     resolve_expired_claims(runtime, utcnow())
     rate = runtime.settings.thanks_rate
     batch_size = max(1, min(20, round(rate * 4)))
@@ -252,7 +256,7 @@ def deliver_signer_messages(runtime: Runtime) -> None:
                 if letter_id is not None:
                     touched.add(letter_id)
                 if time.monotonic() - last_progress > PROGRESS_EVERY:
-                    _refresh_all(runtime, touched)
+                    _refresh_all(runtime, touched, on_progress)
                     last_progress = time.monotonic()
                 if pause:
                     log.info("Slack asked to wait %.1f s before the next message", pause)
@@ -263,7 +267,7 @@ def deliver_signer_messages(runtime: Runtime) -> None:
                 time.sleep(max(0.0, 1.0 / rate - (time.monotonic() - started)))
         finally:
             release(runtime, unsent)
-    _refresh_all(runtime, touched | _unfinished_progress(runtime))
+    _refresh_all(runtime, touched | _unfinished_progress(runtime), on_progress)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -292,31 +296,36 @@ def _progress_key(session: Any, letter_id: int) -> str:
     return f"{thanks.key()}|{response.key()}"
 
 
-def _refresh_all(runtime: Runtime, letter_ids: set[int]) -> None:
+def _refresh_all(runtime: Runtime, letter_ids: set[int], on_progress: Callable[[set[int]], None] | None = None) -> None:
+    moved: set[int] = set()
     for letter_id in sorted(letter_ids):
         with runtime.db.read() as session:
             letter = session.get(Letter, letter_id)
             team_id = letter.team_id if letter else None
         try:
-            refresh_progress(runtime, runtime.background_client(team_id), letter_id)
+            if refresh_progress(runtime, runtime.background_client(team_id), letter_id):
+                moved.add(letter_id)
         except NotSent as failure:
             log.info("delivery progress of letter %s: %s", letter_id, failure.code)
+    if moved and on_progress is not None:
+        on_progress(moved)
 
 
-def refresh_progress(runtime: Runtime, client: WebClient, letter_id: int, *, post_to: str | None = None) -> None:
-    """Post (``post_to``: the coordinator who delivered) or update in place the delivery confirmation."""
+def refresh_progress(runtime: Runtime, client: WebClient, letter_id: int, *, post_to: str | None = None) -> bool:
+    """Post (``post_to``: the coordinator who delivered) or update in place the delivery confirmation; whether
+    it showed a new count."""
     with runtime.db.read() as session:
         letter = session.get(Letter, letter_id)
         delivery = delivery_service.delivery_of(session, letter_id)
         if letter is None or delivery is None:
-            return
+            return False
         session.expunge(delivery)
         key = _progress_key(session, letter_id)
         thanks = delivery_service.progress(session, letter_id, SignerMessageKind.THANKS)
         response = delivery_service.progress(session, letter_id, SignerMessageKind.RESPONSE)
         title = letter.title
     if post_to is None and (delivery.progress_ts is None or delivery.progress_rendered == key):
-        return
+        return False
     w = words_for(runtime, delivery.delivered_by)
     text, body = blocks.progress_message(w, letter_id, title, delivery.delivered_on, delivery.count, thanks, response)
     if delivery.progress_ts and delivery.progress_channel:
@@ -330,3 +339,4 @@ def refresh_progress(runtime: Runtime, client: WebClient, letter_id: int, *, pos
         sent = send_once(client, channel, text, body, Marker(PROGRESS_EVENT, str(delivery.id)))
         values = {"progress_channel": sent.channel, "progress_ts": sent.ts, "progress_rendered": key}
     record(runtime.db, LetterDelivery, delivery.id, values=values)
+    return True

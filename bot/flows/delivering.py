@@ -17,7 +17,7 @@ from bot.blocks.common import escape
 from bot.blocks.signon import message_modal
 from bot.contracts import LetterFormContext
 from bot.delivery.thanks import refresh_progress
-from bot.flows import Later, coordinating, words_for
+from bot.flows import Later, coordinating, home, words_for
 from bot.flows.commands import CommandRequest
 from bot.messages import Task
 from bot.runtime import Runtime
@@ -128,8 +128,10 @@ def submit_delivery(runtime: Runtime, ack: Ack, body: dict[str, Any], client: We
 
 
 def confirm_delivery(runtime: Runtime, client: WebClient, user_id: str, letter_id: int) -> None:
-    """The coordinator's confirmation DM, which the thanks job then keeps current ("Thanks sent to 120 of 193")."""
+    """The coordinator's confirmation DM, which the thanks job then keeps current ("Thanks sent to 120 of 193"),
+    and the coordinators' Home tabs, which it republishes as the count moves."""
     refresh_progress(runtime, client, letter_id, post_to=user_id)
+    home.republish_for_letters(runtime, {letter_id})
 
 
 def respond_command(request: CommandRequest) -> None:

@@ -6,19 +6,24 @@ import logging
 from datetime import timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from bot.blocks.home import CoordinatorLetter, MemberLetter, home_view
+from bot.blocks.home import CoordinatorLetter, DeliveryProgress, MemberLetter, home_view
 from bot.messages import words
 from bot.runtime import Runtime
+from bot.services import delivery as delivery_service
 from bot.services.letters import queries as letters
 from bot.services.signing.duplicates import pending_duplicates
 from bot.services.signing.queries import signatories_of_user
 from bot.slack.api import slack_error
 from bot.slack.language import person_language
 from bot.slack.permissions import is_coordinator, visible_letters
+from bot.slack.sending import NotSent
 from bot.timeutil import utcnow
-from db.enums import LetterStatus
+from db.enums import LetterStatus, SignerMessageKind
+from db.models import Letter, LetterCoordinator
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +62,7 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
                     letters.recent_signatories(session, letter.id, limit=5),
                     numbers.unconfirmed,
                     letter.reconfirm_round,
+                    _delivery_progress(session, letter.id),
                 )
             )
         view = home_view(words(language.language), member, managed, language_choice=language.choice)
@@ -64,3 +70,40 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:
         log.warning("views.publish for %s failed: %s", user_id, slack_error(error))
+
+
+def _delivery_progress(session: Session, letter_id: int) -> DeliveryProgress | None:
+    delivery = delivery_service.delivery_of(session, letter_id)
+    if delivery is None:
+        return None
+    return DeliveryProgress(
+        delivery.delivered_on,
+        delivery_service.progress(session, letter_id, SignerMessageKind.THANKS),
+        delivery_service.progress(session, letter_id, SignerMessageKind.RESPONSE),
+    )
+
+
+def republish_for_letters(runtime: Runtime, letter_ids: set[int]) -> None:
+    """Publish again the Home tab of everyone who coordinates these letters (the thanks job calls this when
+    a delivered letter's count moves, so the tab counts along without being reopened)."""
+    for letter_id in sorted(letter_ids):
+        with runtime.db.read() as session:
+            letter = session.get(Letter, letter_id)
+            if letter is None:
+                continue
+            team_id = letter.team_id
+            people = set(
+                session.execute(select(LetterCoordinator.user_id).where(LetterCoordinator.letter_id == letter_id))
+                .scalars()
+                .all()
+            )
+            delivery = delivery_service.delivery_of(session, letter_id)
+            if delivery is not None:
+                people.add(delivery.delivered_by)
+        people |= runtime.settings.coordinators
+        client = runtime.background_client(team_id)
+        for user_id in sorted(people):
+            try:
+                publish(runtime, client, user_id, team_id)
+            except (SlackClientError, OSError, NotSent) as error:
+                log.info("Home tab of %s not republished: %s", user_id, error)

@@ -20,6 +20,7 @@ from bot.flows import Later, words_for
 from bot.messages import Words
 from bot.runtime import Runtime
 from bot.services import posts
+from bot.services.layout import DocumentLayout
 from bot.services.letters import letters
 from bot.services.letters.form import LetterDraft, LetterFormInput, LetterParts, validate_letter_form
 from bot.services.letters.queries import get_letter
@@ -75,6 +76,8 @@ def form_input(view: dict[str, Any]) -> LetterFormInput:
             for i in range(form_blocks.LETTER_TEXT_BOXES)
         ),
         parts={name: viewstate.text(view, block_id, block_id) for name, block_id in ids.LETTER_PART_BLOCKS.items()},
+        document_columns=viewstate.selected(view, ids.DOCUMENT_COLUMNS_BLOCK, ids.DOCUMENT_COLUMNS_INPUT),
+        document_grouping=viewstate.selected(view, ids.DOCUMENT_GROUPING_BLOCK, ids.DOCUMENT_GROUPING_INPUT),
     )
 
 
@@ -188,6 +191,7 @@ def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_i
             translation_title=translation.title if translation else "",
             translation_text=translated.text if translated else "",
             parts=parts_of(main),
+            layout=DocumentLayout.stored(letter.document_columns, letter.document_grouping),
         )
     update_view(client, opened, form_blocks.letter_form_modal(w, defaults, editing_letter_id=letter_id))
 
@@ -246,6 +250,8 @@ def submit_edit(
     lines.extend(w.translation_removed(language) for language in result.translations_removed)
     if result.deadline_changed:
         lines.append(w.deadline_moved())
+    if result.layout_changed:
+        lines.append(w.document_layout_changed())
     later(
         "after_letter_edit",
         letter_id=letter_id,

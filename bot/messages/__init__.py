@@ -14,6 +14,7 @@ import functools
 from bot.messages.catalogs import translations
 from bot.messages.coordinating import CoordinatingWords, Task
 from bot.messages.delivery import DeliveryWords
+from bot.messages.documents import DocumentWords
 from bot.messages.export import ExportWords
 from bot.messages.help import HelpWords
 from bot.messages.letters import LetterWords
@@ -39,6 +40,7 @@ class Words(
     ReceiptWords,
     ReconfirmWords,
     MergeWords,
+    DocumentWords,
 ):
     """Every sentence, in one language."""
 

@@ -125,6 +125,34 @@ class DeliveryWords(CommonWords):
             ":speech_balloon: Follow-up sent to {sent} of {total}.", sent=self.number(sent), total=self.number(total)
         )
 
+    # -- the Home tab, for coordinators ----------------------------------------------------------------
+
+    def home_delivered(self, day: date) -> str:
+        return self._(":package: Delivered on {date}", date=self.calendar_date(day))
+
+    def home_thanks_progress(self, sent: int, total: int, *, done: bool) -> str:
+        if done:
+            return self._n(
+                ":white_check_mark: Thanks sent to {sent} of {count} signer",
+                ":white_check_mark: Thanks sent to {sent} of {count} signers",
+                total,
+                sent=self.number(sent),
+            )
+        return self._n(
+            ":hourglass_flowing_sand: Thanks sent to {sent} of {count} signer",
+            ":hourglass_flowing_sand: Thanks sent to {sent} of {count} signers",
+            total,
+            sent=self.number(sent),
+        )
+
+    def home_response_progress(self, sent: int, total: int) -> str:
+        return self._n(
+            ":speech_balloon: Follow-up sent to {sent} of {count} signer",
+            ":speech_balloon: Follow-up sent to {sent} of {count} signers",
+            total,
+            sent=self.number(sent),
+        )
+
     # -- the posts ------------------------------------------------------------------------------------
 
     def post_delivered(self, day: date, count: int) -> str:

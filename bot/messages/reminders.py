@@ -137,14 +137,15 @@ class ReminderWords(CommonWords):
         if automatic:
             return self._(
                 ":lock: *#{id} {title}* reached its deadline and closed {closed} with *{organizations}*. The final "
-                "list and CSV follow.",
+                "list, the CSV and the letter (DOCX and PDF) follow.",
                 id=letter_id,
                 title=title,
                 closed=closed,
                 organizations=self.organizations(count),
             )
         return self._(
-            ":lock: *#{id} {title}* was closed {closed} with *{organizations}*. The final list and CSV follow.",
+            ":lock: *#{id} {title}* was closed {closed} with *{organizations}*. The final list, the CSV and the "
+            "letter (DOCX and PDF) follow.",
             id=letter_id,
             title=title,
             closed=closed,

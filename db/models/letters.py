@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.enums import CoordinatorRole, Language, LetterStatus
+from db.enums import CoordinatorRole, DocumentColumns, Language, LetterStatus, SignatoryGrouping
 from db.models.base import (
     LANGUAGE_MAX,
     LETTER_TITLE_MAX,
@@ -36,6 +36,13 @@ class Letter(Base):
     # Seen and signed by everyone in the workspace; otherwise only by the members of its channels (and those
     # who coordinate it).
     open_to_workspace: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How the PDF and DOCX lay out the signatories: columns (auto, 1, 2) and grouping (none, org_type, state).
+    document_columns: Mapped[str] = mapped_column(
+        String(8), default=DocumentColumns.AUTO, server_default=DocumentColumns.AUTO
+    )
+    document_grouping: Mapped[str] = mapped_column(
+        String(16), default=SignatoryGrouping.NONE, server_default=SignatoryGrouping.NONE
+    )
     created_by: Mapped[str] = mapped_column(String(SLACK_ID_MAX))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

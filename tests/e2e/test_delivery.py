@@ -21,6 +21,7 @@ from tests.conftest import Coalition, RunningApp, check_app_health, start_app
 from tests.e2e.steps import (
     create_letter,
     db_session,
+    home_view_of,
     message_text,
     post_of,
     reply,
@@ -332,3 +333,30 @@ def test_sign_ons_for_the_record_and_the_follow_up_once(app: RunningApp, coaliti
     )
     assert "already sent" in reply(again)
     assert len(marked(fake.dm_messages(coalition.members[0]), RESPONSE)) == 1
+
+
+def test_the_home_tab_counts_the_thanks_as_they_go_out(app: RunningApp, coalition: Coalition) -> None:
+    """Coordinators see on App Home how far the thanks have gone, republished as the job sends them (nobody
+    reopens the tab); members' tabs do not show it."""
+    fake, coordinator = app.fake, coalition.coordinator
+    letter_id = create_letter(app, coalition, leads="Detention Watch Network")
+    sign_many(app, coalition, letter_id, 6)
+    wait_for_receipts(app, letter_id)
+    assert "Thanks sent" not in json.dumps(home_view_of(app, coordinator))
+    publishes = len(fake.calls("views.publish"))
+    assert deliver(app, coalition, letter_id).ok
+    wait_for_messages(app, letter_id, 6)
+
+    def shown(user_id: str) -> list[str]:
+        return [
+            json.dumps(call.param_json("view"), ensure_ascii=False)
+            for call in fake.calls("views.publish")[publishes:]
+            if call.params.get("user_id") == user_id
+        ]
+
+    done = ":white_check_mark: Thanks sent to 6 of 6 signers"
+    fake.wait_until(lambda: done in json.dumps(fake.home_view(coordinator) or {}, ensure_ascii=False), timeout=20)
+    views = shown(coordinator)
+    assert any(":hourglass_flowing_sand: Thanks sent to" in view for view in views), "counted while going out"
+    assert "Delivered on" in views[-1]
+    assert all("Thanks sent" not in view for view in shown(coalition.members[0]))

@@ -6,7 +6,10 @@ import csv
 import io
 import re
 
+from docx import Document
+
 from tests.conftest import Coalition, RunningApp
+from tests.documents.pdftext import names_from_lines, pdf_lines
 from tests.e2e.steps import create_letter, message_text, reply, sign_on, signatories, wait_for_receipts
 from tests.fakeslack import FakeSlack
 from tests.harness import run_cli
@@ -79,7 +82,13 @@ def test_export_block_and_csv_exactly(app: RunningApp, coalition: Coalition) -> 
     fake = app.fake
     response = app.driver.slash_command(coalition.coordinator, "/signon", "export", channel_id=coalition.public)
     assert response.ok and response.elapsed < 3 and "Preparing the export" in reply(response)
-    files = exported_files(fake, 2)
+    files = exported_files(fake, 4)
+    assert sorted(files) == [
+        f"letter-{letter_id}-export-1-signatories.txt",
+        f"letter-{letter_id}-export-1.csv",
+        f"letter-{letter_id}-export-1.docx",
+        f"letter-{letter_id}-export-1.pdf",
+    ]
     text = files[f"letter-{letter_id}-export-1-signatories.txt"].decode("utf-8")
     assert text.splitlines() == EXPECTED_BLOCK
     assert text.endswith("\n")
@@ -113,9 +122,15 @@ def test_export_block_and_csv_exactly(app: RunningApp, coalition: Coalition) -> 
     assert sunrise[7] == "1" and sunrise[8] == "#coalition"
     assert "Withdrawn Coalition" not in raw_csv
 
-    # Uploaded through the upload-URL flow, never the retired files.upload.
-    assert len(fake.calls("files.getUploadURLExternal")) == 2
-    assert len(fake.calls("upload")) == 2
+    # ``all`` brings the letter as documents too, with the same names in the same order, each once.
+    pdf_names = names_from_lines(pdf_lines(files[f"letter-{letter_id}-export-1.pdf"]))
+    assert pdf_names == EXPECTED_BLOCK
+    docx_lines = [p.text for p in Document(io.BytesIO(files[f"letter-{letter_id}-export-1.docx"])).paragraphs]
+    assert [line for line in docx_lines if line in EXPECTED_BLOCK] == EXPECTED_BLOCK
+
+    # Uploaded through the upload-URL flow, never the retired files.upload: four files in one upload.
+    assert len(fake.calls("files.getUploadURLExternal")) == 4
+    assert len(fake.calls("upload")) == 4
     assert len(fake.calls("files.completeUploadExternal")) == 1
     assert not fake.calls("files.upload")
     message = [m for m in fake.dm_messages(coalition.coordinator) if "12 organizations" in message_text(m)]

@@ -126,6 +126,8 @@ def test_slack_failures_never_lose_a_sign_on(app: RunningApp, coalition: Coaliti
     assert sorted(f["filename"] for f in files) == [
         f"letter-{letter_id}-export-1-signatories.txt",
         f"letter-{letter_id}-export-1.csv",
+        f"letter-{letter_id}-export-1.docx",
+        f"letter-{letter_id}-export-1.pdf",
     ]
     assert len([m for m in fake.dm_messages(coalition.coordinator) if "Export 1" in message_text(m)]) == 1
 

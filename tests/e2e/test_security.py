@@ -669,7 +669,7 @@ def _every_surface_with_hostile_text(app: RunningApp, coalition: Coalition) -> N
         assert app.driver.slash_command(coordinator, "/signon", words, channel_id=channel).ok
     home_view_of(app, signer)
     home_view_of(app, coordinator)
-    fake.wait_until(lambda: len([f for f in fake.files() if f.get("completed")]) >= 2, timeout=10)
+    fake.wait_until(lambda: len([f for f in fake.files() if f.get("completed")]) >= 4, timeout=10)
     assert sign_on(app, late, letter_id, channel, hostile("LATETAG"), email="l@late.org").ok
     app.driver.slash_command(coordinator, "/signon", f"export {letter_id} changes", channel_id=channel)
     # Digest of new sign-ons, then a reminder run and its digest.
@@ -765,8 +765,8 @@ def test_formula_names_are_neutralized_in_the_csv_only(app: RunningApp, coalitio
     expected = sorted(name.strip() for name in FORMULA_NAMES)
     assert stored == expected
     app.driver.slash_command(coalition.coordinator, "/signon", f"export {letter_id}", channel_id=coalition.public)
-    files = fake.wait_until(lambda: [f for f in fake.files() if f.get("completed")] if len(fake.files()) >= 2 else None)
-    by_name = {f["filename"]: f["content"].decode("utf-8") for f in files}
+    files = fake.wait_until(lambda: [f for f in fake.files() if f.get("completed")] if len(fake.files()) >= 4 else None)
+    by_name = {f["filename"]: f["content"].decode("utf-8") for f in files if f["filename"].endswith((".txt", ".csv"))}
     names = ['=Lead("x")', "@Lead Two", *sorted(expected, key=export_service.sort_key)]
     assert by_name[f"letter-{letter_id}-export-1-signatories.txt"] == "".join(f"{n}\n" for n in names)
     rows = list(csv.reader(io.StringIO(by_name[f"letter-{letter_id}-export-1.csv"].lstrip("\ufeff"))))

@@ -232,12 +232,14 @@ def test_an_export_whose_process_was_killed_is_delivered_once_after_the_restart(
         session.execute(update(ExportRequest).values(lease_until=datetime.now(UTC) - timedelta(seconds=1)))
         session.commit()
     files = app.fake.wait_until(
-        lambda: [f for f in app.fake.files() if f.get("completed")] if len(app.fake.files()) >= 2 else None,
+        lambda: [f for f in app.fake.files() if f.get("completed")] if len(app.fake.files()) >= 4 else None,
         timeout=30,
     )
     assert sorted(f["filename"] for f in files) == [
         f"letter-{letter_id}-export-1-signatories.txt",
         f"letter-{letter_id}-export-1.csv",
+        f"letter-{letter_id}-export-1.docx",
+        f"letter-{letter_id}-export-1.pdf",
     ]
     app.fake.wait_until(lambda: [r.status for r in _export_requests(app.database_url)] == ["sent"])
     exports = [m for m in app.fake.dm_messages(coalition.coordinator) if "Export 1" in message_text(m)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from bot import orgnames
+from bot.services.layout import DocumentLayout
 from bot.services.outcomes import Problem
 from bot.services.signing.form import clean_text
 from bot.settings import DurationError, parse_durations
@@ -96,6 +97,8 @@ class LetterDraft:
     # Seen and signed by the whole workspace, not only by the members of its channels.
     open_to_workspace: bool = False
     parts: LetterParts = field(default_factory=LetterParts)
+    # The documents' signatory layout; None when the form had no such fields (an edit then keeps the letter's).
+    layout: DocumentLayout | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,9 @@ class LetterFormInput:
     open_to_workspace: bool = False
     # The letter's parts, keyed like LetterParts' fields; a missing key is an empty part.
     parts: dict[str, str | None] = field(default_factory=dict)
+    # The documents' signatory layout as selected (DocumentColumns, SignatoryGrouping values); None: not in the form.
+    document_columns: str | None = None
+    document_grouping: str | None = None
 
 
 def other_language(language: str) -> Language:
@@ -248,8 +254,16 @@ def validate_letter_form(
         translation,
         open_to_workspace=raw.open_to_workspace,
         parts=parts,
+        layout=_layout(raw),
     )
     return draft, {}
+
+
+def _layout(raw: LetterFormInput) -> DocumentLayout | None:
+    """The layout selected; a value the form never offers (a crafted payload) is the default."""
+    if raw.document_columns is None and raw.document_grouping is None:
+        return None
+    return DocumentLayout.stored(raw.document_columns, raw.document_grouping)
 
 
 def _joined(parts: tuple[str | None, ...]) -> str:

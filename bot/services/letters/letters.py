@@ -39,6 +39,8 @@ class EditResult:
     diff: str = ""
     # The date line, addressees, Re: line, salutation, closing or cc changed (a new version, never substantive).
     parts_changed: bool = False
+    # The documents' signatory layout (columns, grouping) changed.
+    layout_changed: bool = False
     # Languages whose translation this edit added, changed (title or text) or removed.
     translations_added: list[str] = field(default_factory=list)
     translations_updated: list[str] = field(default_factory=list)
@@ -63,6 +65,9 @@ def create_letter(
         updated_at=now,
         last_digest_signatory_id=0,
     )
+    if draft.layout is not None:
+        letter.document_columns = draft.layout.columns
+        letter.document_grouping = draft.layout.grouping
     session.add(letter)
     session.flush()
     first = LetterVersion(
@@ -245,6 +250,14 @@ def edit_letter(
     if draft.open_to_workspace != letter.open_to_workspace:
         changes["open_to_workspace"] = draft.open_to_workspace
         letter.open_to_workspace = draft.open_to_workspace
+    if draft.layout is not None and (letter.document_columns, letter.document_grouping) != (
+        draft.layout.columns,
+        draft.layout.grouping,
+    ):
+        changes["layout"] = {"columns": str(draft.layout.columns), "grouping": str(draft.layout.grouping)}
+        result.layout_changed = True
+        letter.document_columns = draft.layout.columns
+        letter.document_grouping = draft.layout.grouping
     old_leads = tuple(lead.name for lead in letter.lead_organizations)
     if old_leads != draft.lead_orgs:
         changes["leads"] = [list(old_leads), list(draft.lead_orgs)]
