@@ -144,17 +144,19 @@ def build(document: LetterDocument, fmt: str) -> bytes:
 
 
 _lock = threading.Lock()
-# The delivered list never changes, so each process builds its PDF once: (letter, delivered export) -> bytes.
-_built: dict[tuple[int, int], bytes] = {}
+# The delivered list never changes, so each process builds its PDF once per layout:
+# (letter, delivered export, columns, grouping) -> bytes.
+_built: dict[tuple[int, int, str, str], bytes] = {}
 
 
 def delivered_pdf(runtime: Runtime, letter_id: int) -> tuple[bytes, str] | None:
     """The PDF every signer gets (the delivered list only), built once per process; with its file name."""
     with runtime.db.read() as session:
         delivery = delivery_service.delivery_of(session, letter_id)
-        if delivery is None:
+        letter = session.get(Letter, letter_id)
+        if delivery is None or letter is None:
             return None
-        key = (letter_id, delivery.snapshot_number)
+        key = (letter_id, delivery.snapshot_number, letter.document_columns, letter.document_grouping)
     filename = f"letter-{letter_id}-delivered.pdf"
     with _lock:
         if key not in _built:

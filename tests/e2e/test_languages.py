@@ -214,9 +214,8 @@ def test_a_bilingual_letter_has_one_list(app: RunningApp, coalition: Coalition) 
 
     # The export in either language: the same names; the words around them in the language asked for.
     coordinator = coalition.coordinator
-    # Each export is four files: the DOCX, the PDF, the .txt and the CSV.
     app.driver.slash_command(coordinator, "/signon", f"export {letter_id} es", channel_id=channel)
-    first = exported_files(fake, 4)
+    first = exported_files(fake, 4)  # the .txt, the CSV, the DOCX and the PDF
     app.driver.slash_command(coordinator, "/signon", f"export {letter_id} en", channel_id=channel)
     both = exported_files(fake, 8)
     spanish_txt = first[f"letter-{letter_id}-export-1-signatories.txt"]

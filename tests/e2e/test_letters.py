@@ -255,8 +255,9 @@ def test_closes_by_itself_at_the_deadline(app: RunningApp, coalition: Coalition)
         timeout=10,
     )
     assert "1 organization" in message_text(final[-1])
-    # The final list's files arrive one by one (DOCX, PDF, .txt, CSV); the CSV is among them.
-    app.fake.wait_until(lambda: [f for f in app.fake.files() if f["filename"].endswith(".csv")], timeout=10)
+    # The final export: its files are there once the upload completes (the documents come with them).
+    files = app.fake.wait_until(lambda: [f for f in app.fake.files() if f.get("completed")], timeout=15)
+    assert any(f["filename"].endswith(".csv") for f in files) and any(f["filename"].endswith(".pdf") for f in files)
 
 
 def test_list_shows_open_letters(app: RunningApp, coalition: Coalition) -> None:
