@@ -17,7 +17,7 @@ from bot.blocks.common import Block, actions, context, escape, section
 from bot.blocks.signon import message_modal
 from bot.contracts import LetterFormContext
 from bot.flows import words_for
-from bot.flows.editing import withdraw_signature, withdrawal_text
+from bot.flows.editing import state_answer, withdraw_signature, withdrawal_text
 from bot.flows.letter_form import FIELD_BLOCKS
 from bot.flows.replies import reply
 from bot.messages import Task
@@ -252,10 +252,16 @@ def review_dismiss(
     runtime: Runtime, client: WebClient, respond: Respond, body: dict[str, Any], signatory_id: int
 ) -> None:
     user_id = body["user"]["id"]
-    runtime.db.transaction(
+    w = words_for(runtime, user_id)
+    dismissed = runtime.db.transaction(
         lambda s: duplicates.dismiss_duplicate(s, signatory_id=signatory_id, actor=Actor(user_id), now=utcnow())
     )
-    reply(respond, body, client, words_for(runtime, user_id).marked_different(), quoting=False)
+    # An old queue's button: the sign-on may have been merged, withdrawn or kept apart meanwhile; say which.
+    stale = None if dismissed else state_answer(runtime, w, signatory_id)
+    if stale:
+        reply(respond, body, client, stale)
+    else:
+        reply(respond, body, client, w.marked_different(), quoting=False)
 
 
 def remove_signatory(

@@ -18,11 +18,11 @@ class CommonWords(WordsBase):
     def count_with_leads(self, count: int, listed_leads: int) -> str:
         """Where a count includes lead organizations listed by the coordinator but not signed through the form."""
         return self._n(
-            "{organizations}: {signed} signed, {count} listed as lead",
-            "{organizations}: {signed} signed, {count} listed as leads",
+            "{organizations}: {signed}, {count} listed as lead",
+            "{organizations}: {signed}, {count} listed as leads",
             listed_leads,
             organizations=self.organizations(count),
-            signed=self.number(count - listed_leads),
+            signed=self._n("{count} signed", "{count} signed", count - listed_leads),
         )
 
     def deadline_date(self, moment: datetime) -> str:
@@ -87,7 +87,7 @@ class CommonWords(WordsBase):
         return text() if text else code
 
     def and_more(self, count: int) -> str:
-        return self._("…and {count} more.", count=self.number(count))
+        return self._n("…and {count} more.", "…and {count} more.", count)
 
     def field_line(self, label: str, value: str) -> str:
         return self._("{label}: {value}", label=label, value=value)

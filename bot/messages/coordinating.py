@@ -235,10 +235,16 @@ class CoordinatingWords(CommonWords):
         return self._("No possible duplicates to review on #{id} {title}.", id=letter_id, title=title)
 
     def duplicates_heading(self, letter_id: int, title: str, count: int) -> str:
-        return self._("*Possible duplicates on #{id} {title}* ({count})", id=letter_id, title=title, count=count)
+        return self._n(
+            "*Possible duplicate on #{id} {title}* ({count})",
+            "*Possible duplicates on #{id} {title}* ({count})",
+            count,
+            id=letter_id,
+            title=title,
+        )
 
     def review_these_first(self, count: int) -> str:
-        return self._("…and {count} more; review these first.", count=self.number(count))
+        return self._n("…and {count} more; review these first.", "…and {count} more; review these first.", count)
 
     def duplicates_notification(self, count: int) -> str:
         return self._n("{count} possible duplicate to review", "{count} possible duplicates to review", count)
@@ -290,13 +296,14 @@ class CoordinatingWords(CommonWords):
     def home_coordinator_letter(
         self, letter_id: int, title: str, state: str, count: int, new_today: int, deadline: str
     ) -> str:
-        return self._(
-            "*#{id} {title}* ({state})\n*{organizations}*, {new} new in the last 24 hours · deadline {deadline}",
+        return self._n(
+            "*#{id} {title}* ({state})\n*{organizations}*, {count} new in the last 24 hours · deadline {deadline}",
+            "*#{id} {title}* ({state})\n*{organizations}*, {count} new in the last 24 hours · deadline {deadline}",
+            new_today,
             id=letter_id,
             title=title,
             state=state,
             organizations=self.organizations(count),
-            new=self.number(new_today),
             deadline=deadline,
         )
 

@@ -104,15 +104,19 @@ class DeliveryWords(CommonWords):
         )
 
     def thanks_progress(self, sent: int, total: int) -> str:
-        return self._(
-            ":hourglass_flowing_sand: Thanks sent to {sent} of {total}.",
+        return self._n(
+            ":hourglass_flowing_sand: Thanks sent to {sent} of {count}.",
+            ":hourglass_flowing_sand: Thanks sent to {sent} of {count}.",
+            total,
             sent=self.number(sent),
-            total=self.number(total),
         )
 
     def thanks_done(self, sent: int, total: int) -> str:
-        return self._(
-            ":white_check_mark: Thanks sent to {sent} of {total}.", sent=self.number(sent), total=self.number(total)
+        return self._n(
+            ":white_check_mark: Thanks sent to {sent} of {count}.",
+            ":white_check_mark: Thanks sent to {sent} of {count}.",
+            total,
+            sent=self.number(sent),
         )
 
     def messages_failed(self, count: int) -> str:
@@ -121,8 +125,11 @@ class DeliveryWords(CommonWords):
         )
 
     def response_progress(self, sent: int, total: int) -> str:
-        return self._(
-            ":speech_balloon: Follow-up sent to {sent} of {total}.", sent=self.number(sent), total=self.number(total)
+        return self._n(
+            ":speech_balloon: Follow-up sent to {sent} of {count}.",
+            ":speech_balloon: Follow-up sent to {sent} of {count}.",
+            total,
+            sent=self.number(sent),
         )
 
     # -- the Home tab, for coordinators ----------------------------------------------------------------
@@ -273,8 +280,11 @@ class DeliveryWords(CommonWords):
         return self._("Page {page} of {pages}")
 
     def added_after_delivery(self, day: date, count: int) -> str:
-        return self._(
-            "Added after delivery on {date} ({count})", date=self.calendar_date(day), count=self.number(count)
+        return self._n(
+            "Added after delivery on {date} ({count})",
+            "Added after delivery on {date} ({count})",
+            count,
+            date=self.calendar_date(day),
         )
 
     def added_after_delivery_heading(self) -> str:

@@ -54,7 +54,7 @@ class DocumentWords(CommonWords):
 
     def group_heading(self, name: str, count: int) -> str:
         # Translators: a group of signatories in the letter's documents, e.g. "Texas (12)".
-        return self._("{name} ({count})", name=name, count=self.number(count))
+        return self._n("{name} ({count})", "{name} ({count})", count, name=name)
 
     def lead_organizations_heading(self, count: int) -> str:
         return self._n("Lead organization ({count})", "Lead organizations ({count})", count)

@@ -30,9 +30,14 @@ class ExportWords(CommonWords):
     ) -> str:
         text = self._("Export {number}: {organizations}", number=number, organizations=self.organizations(count))
         if previous is not None:
-            text += self._(", {count} new since export {previous}", count=self.number(len(added)), previous=previous)
+            text += self._n(
+                ", {count} new since export {previous}",
+                ", {count} new since export {previous}",
+                len(added),
+                previous=previous,
+            )
             if removed:
-                text += self._(", {count} gone", count=self.number(len(removed)))
+                text += self._n(", {count} gone", ", {count} gone", len(removed))
         return text
 
     def no_longer_listed(self, names: str) -> str:
@@ -59,11 +64,11 @@ class ExportWords(CommonWords):
 
     def since_export(self, number: int, title: str, added: int, removed: int, count: int) -> str:
         return self._(
-            "*Since export {number}* of “{title}”: {added} new, {removed} gone; {organizations} now.",
+            "*Since export {number}* of “{title}”: {added}, {removed}; {organizations} now.",
             number=number,
             title=title,
-            added=self.number(added),
-            removed=self.number(removed),
+            added=self._n("{count} new", "{count} new", added),
+            removed=self._n("{count} gone", "{count} gone", removed),
             organizations=self.organizations(count),
         )
 

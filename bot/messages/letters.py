@@ -68,7 +68,7 @@ class LetterWords(CommonWords):
         return self._("There are no open sign-on letters right now.")
 
     def open_letters_heading(self, count: int) -> str:
-        return self._("*Open sign-on letters ({count})*", count=self.number(count))
+        return self._n("*Open sign-on letter ({count})*", "*Open sign-on letters ({count})*", count)
 
     def letter_list_entry(self, letter_id: int, title: str, count: int, deadline: str) -> str:
         return self._(
@@ -278,10 +278,11 @@ class LetterWords(CommonWords):
             LetterProblem.TRANSLATION_TEXT_MISSING: lambda: self._(
                 "Paste the text of the translation too, or empty its title."
             ),
-            LetterProblem.TEXT_TOO_LONG: lambda: self._(
-                "The letter is {length} characters; the limit is {limit}.",
+            LetterProblem.TEXT_TOO_LONG: lambda: self._n(
+                "The letter is {length} characters; the limit is {count}.",
+                "The letter is {length} characters; the limit is {count}.",
+                int(str(p["limit"])),
                 length=self.number(int(str(p["length"]))),
-                limit=self.number(int(str(p["limit"]))),
             ),
             LetterProblem.DATE_MISSING: lambda: self._("Pick the deadline date."),
             LetterProblem.TIME_MISSING: lambda: self._("Pick the deadline time."),
@@ -306,8 +307,8 @@ class LetterWords(CommonWords):
                 "“{text}” must be more than zero. Use a list like 72h, 24h, 2h (or leave it empty for none).",
                 text=p["text"],
             ),
-            LetterProblem.PART_TOO_LONG: lambda: self._(
-                "Keep this under {limit} characters.", limit=self.number(int(str(p["limit"])))
+            LetterProblem.PART_TOO_LONG: lambda: self._n(
+                "Keep this under {count} character.", "Keep this under {count} characters.", int(str(p["limit"]))
             ),
             LetterProblem.PART_LINE_TOO_LONG: lambda: self._(
                 "The line “{start}…” is longer than {limit} characters.", start=p["start"], limit=p["limit"]

@@ -48,7 +48,7 @@ class ReminderWords(CommonWords):
         )
 
     def signed_and_new(self, count: int, new_since: int) -> str:
-        new = self._("{count} new since the last digest.", count=self.number(new_since))
+        new = self._n("{count} new since the last digest.", "{count} new since the last digest.", new_since)
         return self._n(
             "*{count} organization* has signed, {new}",
             "*{count} organizations* have signed, {new}",

@@ -219,3 +219,31 @@ def test_two_processes_refresh_a_removed_receipt_once_and_tell_the_signer_once(
     finally:
         one.process.stop()
         two.process.stop()
+
+
+def test_an_old_different_organizations_after_the_signer_merged_says_so(app: RunningApp, coalition: Coalition) -> None:
+    fake, coordinator, signer = app.fake, coalition.coordinator, coalition.members[1]
+    letter_id = create_letter(app, coalition)
+    sign_on(app, coalition.members[0], letter_id, coalition.public, "Sunrise Movement Boston Hub", email="a@sr.org")
+    sign_on(app, signer, letter_id, coalition.public, "Sunrise Boston", email="b@sr.org")
+    wait_for_receipts(app, letter_id)
+    boston = {s.org_name: s.id for s in signatories(app.database_url, letter_id)}["Sunrise Boston"]
+    before = len(fake.ephemerals(coordinator))
+    app.driver.slash_command(coordinator, "/signon", f"review {letter_id}", channel_id=coalition.public)
+    queue = fake.wait_until(lambda: fake.ephemerals(coordinator)[before:])[-1]
+
+    # The signer answers their receipt's question first: yes, the same organization.
+    receipt = _receipt(fake, signer)
+    app.driver.click(signer, "confirm_merge", message=(receipt["channel"], receipt["ts"]))
+    fake.wait_until(lambda: _status(app.database_url, boston) == "merged")
+
+    told = len(fake.ephemerals(coordinator))
+    app.driver.click(
+        coordinator, "review_dismiss", block_id=f"review_{boston}", message=(queue["channel"], queue["ts"])
+    )
+    said = message_text(fake.wait_until(lambda: fake.ephemerals(coordinator)[told:])[-1])
+    assert "Merged" in said and "Sunrise Movement Boston Hub" in said and "Marked as different" not in said, said
+    with db_session(app.database_url) as session:
+        row = session.get(Signatory, boston)
+        assert row is not None and (row.status, row.duplicate_review) == ("merged", None)
+    assert not _notices(fake, signer), "the signer merged it themselves: nobody tells them"

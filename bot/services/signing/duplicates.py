@@ -224,7 +224,11 @@ def recent_merges(session: Session, letter_id: int, limit: int = 10) -> list[tup
 def dismiss_duplicate(session: Session, *, signatory_id: int, actor: Actor, now: datetime) -> bool:
     """Keep a flagged organization apart from the one it looked like; False when there was no flag."""
     signatory = session.get(Signatory, signatory_id)
-    if signatory is None or signatory.duplicate_review != DuplicateReview.PENDING:
+    if (
+        signatory is None
+        or signatory.status != SignatoryStatus.ACTIVE
+        or signatory.duplicate_review != DuplicateReview.PENDING
+    ):
         return False
     signatory.duplicate_review = DuplicateReview.DISMISSED
     signatory.updated_at = now
