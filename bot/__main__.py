@@ -44,6 +44,8 @@ def secrets_of(settings: Settings) -> list[str]:
     values = [settings.bot_token, settings.signing_secret, settings.app_token]
     if settings.oauth is not None:
         values += [settings.oauth.client_secret, settings.oauth.state_secret]
+    if settings.smtp is not None:
+        values.append(settings.smtp.password)
     return [value for value in values if value]
 
 

@@ -17,6 +17,7 @@ from db.models.base import (
     PERSON_NAME_MAX,
     SLACK_ID_MAX,
     TITLE_MAX,
+    WEB_TOKEN_MAX,
     Base,
 )
 
@@ -64,6 +65,11 @@ class Signatory(Base):
     # Where the receipt went, so it can be found again (after a crash) and kept current.
     receipt_channel: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
     receipt_ts: Mapped[str | None] = mapped_column(String(32))
+    # A sign-on from the public page: the secret its emailed links carry (new at every sign-on, so links of an
+    # earlier one stop working), and who let it through (``email``, or the approving coordinator).
+    web_nonce: Mapped[str | None] = mapped_column(String(WEB_TOKEN_MAX))
+    verified_at: Mapped[datetime | None]
+    verified_by: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
 
     contacts: Mapped[list[SignatoryContact]] = relationship(
         back_populates="signatory",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from bot import orgnames
@@ -73,6 +73,16 @@ class LetterParts:
 
 
 @dataclass(frozen=True)
+class WebPage:
+    """The letter's public sign-on page (README, "The public sign-on page"): off unless turned on."""
+
+    enabled: bool = False
+    show_list: bool = False
+    require_approval: bool = False
+    contact: str = ""
+
+
+@dataclass(frozen=True)
 class TranslationDraft:
     """The letter in its other language: its own title and text."""
 
@@ -96,6 +106,7 @@ class LetterDraft:
     # Seen and signed by the whole workspace, not only by the members of its channels.
     open_to_workspace: bool = False
     parts: LetterParts = field(default_factory=LetterParts)
+    web: WebPage = field(default_factory=lambda: WebPage())
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,7 @@ class LetterFormInput:
     open_to_workspace: bool = False
     # The letter's parts, keyed like LetterParts' fields; a missing key is an empty part.
     parts: dict[str, str | None] = field(default_factory=dict)
+    web: WebPage = field(default_factory=lambda: WebPage())
 
 
 def other_language(language: str) -> Language:
@@ -234,6 +246,9 @@ def validate_letter_form(
     offsets = _reminders(raw.reminders, errors)
     cocoordinators = tuple(dict.fromkeys(u for u in raw.cocoordinators if u))[:MAX_COCOORDINATORS]
     parts = _parts(raw.parts, errors)
+    web = replace(raw.web, contact=clean_text(raw.web.contact))
+    if len(web.contact) > PART_LINE_MAX:
+        errors["web_contact"] = Problem(LetterProblem.PART_TOO_LONG, {"limit": PART_LINE_MAX})
     if errors or deadline is None:
         return None, errors
     draft = LetterDraft(
@@ -248,6 +263,7 @@ def validate_letter_form(
         translation,
         open_to_workspace=raw.open_to_workspace,
         parts=parts,
+        web=web,
     )
     return draft, {}
 
