@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.delivery import digests, exports, letters, posts, receipts, reminders, thanks
+from bot.delivery import digests, exports, letters, posts, receipts, reminders, thanks, web_emails
 from bot.runtime import Runtime
 
 
@@ -24,5 +24,6 @@ def background_jobs(runtime: Runtime) -> dict[str, tuple[Callable[[], None], flo
         "receipts": (lambda: receipts.deliver_receipts(runtime), poll),
         "exports": (lambda: exports.deliver_exports(runtime), poll),
         "thanks": (lambda: thanks.deliver_signer_messages(runtime), poll),
+        "web_emails": (lambda: web_emails.deliver_web_emails(runtime), poll),
         "signon_digests": (lambda: digests.deliver_signon_digests(runtime), digest_check),
     }

@@ -85,6 +85,8 @@ class Settings:
     # The public sign-on page: the app's public base URL (links to pages) and the email it sends.
     public_url: str | None = None
     smtp: SmtpConfig | None = None
+    web_rate_per_address: int = 10  # sign-ons a minute from one client address
+    web_rate_per_letter: int = 300  # and to one letter, from everywhere
 
     @property
     def socket_mode(self) -> bool:
@@ -313,6 +315,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
         oauth=oauth,
         public_url=(public_url := _load_public_url(get)),
         smtp=_load_smtp(get, public_url),
+        web_rate_per_address=_int_setting(get, "SIGNON_WEB_RATE_PER_ADDRESS", 10, 1, 100000),
+        web_rate_per_letter=_int_setting(get, "SIGNON_WEB_RATE_PER_LETTER", 300, 1, 1000000),
     )
 
 
@@ -392,6 +396,5 @@ def _load_smtp(get: Any, public_url: str | None) -> SmtpConfig | None:
     sender = get("SMTP_FROM") or f"no-reply@{urlsplit(public_url).hostname}"
     if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+|[^<>]*<[^@\s<>]+@[^@\s<>]+>", sender):
         raise ConfigError("SMTP_FROM", f"is “{sender}”, not an email address", "Give it like signon@example.org.")
-    username = unquote(parts.username) if parts.username else None
-    password = unquote(parts.password) if parts.password else None
-    return SmtpConfig(parts.hostname, port, username, password, sender, implicit_tls=parts.scheme == "smtps")
+    user, password = (unquote(part) if part else None for part in (parts.username, parts.password))
+    return SmtpConfig(parts.hostname, port, user, password, sender, implicit_tls=parts.scheme == "smtps")

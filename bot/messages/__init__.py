@@ -20,6 +20,7 @@ from bot.messages.letters import LetterWords
 from bot.messages.preferences import PreferenceWords
 from bot.messages.reminders import ReminderWords
 from bot.messages.signing import SigningWords
+from bot.messages.web import WebWords
 
 __all__ = ["ENGLISH", "Task", "Words", "words"]
 
@@ -33,6 +34,7 @@ class Words(
     HelpWords,
     PreferenceWords,
     DeliveryWords,
+    WebWords,
 ):
     """Every sentence, in one language."""
 
