@@ -9,8 +9,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import CoordinatorLetter, MemberLetter, home_view
+from bot.flows.public_page import page_line
 from bot.messages import words
 from bot.runtime import Runtime
+from bot.services import web
 from bot.services.letters import queries as letters
 from bot.services.signing.duplicates import pending_duplicates
 from bot.services.signing.queries import signatories_of_user
@@ -27,6 +29,7 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
     now = utcnow()
     global_coordinator = is_coordinator(runtime, client, user_id)
     language = person_language(runtime, user_id)
+    w = words(language.language)
     with runtime.db.read() as session:
         candidates = [letter.id for letter in letters.open_letters(session, team_id)]
     seen = visible_letters(runtime, client, user_id, team_id, candidates)
@@ -55,9 +58,11 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
                     numbers.new_since,
                     pending_duplicates(session, letter.id),
                     letters.recent_signatories(session, letter.id, limit=5),
+                    page_line(w, runtime.settings, letter),
+                    *web.pending_web(session, letter.id, limit=5),
                 )
             )
-        view = home_view(words(language.language), member, managed, language_choice=language.choice)
+        view = home_view(w, member, managed, language_choice=language.choice)
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:

@@ -105,6 +105,8 @@ _BUTTON_TASKS = {
     ids.REVIEW_MERGE: Task.MERGE,
     ids.REVIEW_DISMISS: Task.DISMISS,
     ids.REMOVE_SIGNATORY: Task.REMOVE,
+    ids.APPROVE_WEB: Task.APPROVE,
+    ids.REJECT_WEB: Task.APPROVE,
 }
 
 

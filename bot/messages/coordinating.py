@@ -23,6 +23,7 @@ class Task(enum.StrEnum):
     REMOVE = "remove"
     DELIVER = "deliver"
     RESPOND = "respond"
+    APPROVE = "approve"
 
 
 class CoordinatingWords(CommonWords):
@@ -39,6 +40,7 @@ class CoordinatingWords(CommonWords):
             Task.EXPORT: lambda: self._("export signatories"),
             Task.DELIVER: lambda: self._("record this letter's delivery"),
             Task.RESPOND: lambda: self._("send a follow-up to this letter's signers"),
+            Task.APPROVE: lambda: self._("approve this letter's web sign-ons"),
             Task.MERGE: lambda: self._("merge organizations"),
             Task.REMOVE: lambda: self._("remove signatories"),
         }

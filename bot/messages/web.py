@@ -3,9 +3,9 @@ see of it in Slack (the page's link, web sign-ons waiting for approval)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 
 from bot.messages.common import CommonWords
 
@@ -15,7 +15,9 @@ class WebWords(CommonWords):
 
     def web_utc_time(self, moment: datetime) -> str:
         """A moment in UTC, as the page shows it before (or without) the visitor's own time zone."""
-        return str(format_datetime(moment, "long", tzinfo=moment.tzinfo, locale=self.language))
+        utc = moment.astimezone(UTC)
+        day = format_date(utc, "long", locale=self.language)
+        return f"{day}, {format_time(utc, 'short', tzinfo=UTC, locale=self.language)} UTC"
 
     def web_deadline(self) -> str:
         return self._("Deadline")

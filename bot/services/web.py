@@ -309,10 +309,16 @@ class PendingWeb:
     signed_at: datetime
 
 
+def pending_count(session: Session, letter_id: int) -> int:
+    """Web sign-ons of a letter waiting for their email check or a coordinator."""
+    where = (Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.PENDING)
+    return int(session.execute(select(func.count()).where(*where)).scalar_one())
+
+
 def pending_web(session: Session, letter_id: int, *, limit: int = 10) -> tuple[list[PendingWeb], int]:
     """The oldest pending web sign-ons of a letter (at most ``limit``) and how many wait in all."""
     where = (Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.PENDING)
-    total = session.execute(select(func.count()).where(*where)).scalar_one()
+    total = pending_count(session, letter_id)
     rows = session.execute(select(Signatory).where(*where).order_by(Signatory.id).limit(limit)).scalars()
     listed = [
         PendingWeb(row.id, row.org_name, row.signer_name, row.signer_title, row.signer_email, row.signed_at)

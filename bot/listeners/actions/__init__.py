@@ -30,6 +30,8 @@ def register(app: App) -> None:
     app.action(ids.REVIEW_MERGE, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.review_merge])
     app.action(ids.REVIEW_DISMISS, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.review_dismiss])
     app.action(ids.REMOVE_SIGNATORY, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.remove_signatory])
+    app.action(ids.APPROVE_WEB, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.approve_web])
+    app.action(ids.REJECT_WEB, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.reject_web])
     app.action(ids.HOME_REFRESH)(ack=acknowledge, lazy=[letters.refresh_home])
     app.action(ids.CHOOSE_LANGUAGE)(ack=acknowledge, lazy=[language.choose_language])
     app.action(ids.STOP_REMINDERS)(ack=acknowledge, lazy=[reminders.mute])
