@@ -94,6 +94,13 @@ def shot(driver: Any, name: str) -> None:
     (SHOTS / f"{name}.png").write_bytes(base64.b64decode(image["data"]))
 
 
+def shot_viewport(driver: Any, name: str) -> None:
+    """What the visitor sees without scrolling, as /tmp/public-shots/<name>.png."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    image = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+    (SHOTS / f"{name}.png").write_bytes(base64.b64decode(image["data"]))
+
+
 def fits(driver: Any) -> bool:
     """Nothing wider than the viewport (no sideways scrolling)."""
     return bool(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"))
@@ -143,8 +150,10 @@ def test_sign_confirm_edit_and_withdraw_in_a_browser(
     token = enable_page(app.database_url, letter_id, web_show_list=True, web_contact="Questions? lead@coalition.org")
     browser.get(f"{base(app)}/l/{token}")
     assert browser.title == "Protect Due Process Now"
+    shot_viewport(browser, "desktop-page-as-seen")
     deadline = browser.find_element(By.CSS_SELECTOR, "time[data-local]").text
     assert "UTC" not in deadline and ("CST" in deadline or "CDT" in deadline), deadline  # the visitor's zone
+    assert not browser.find_element(By.CSS_SELECTOR, "[data-utc-note]").is_displayed()
     shot(browser, "desktop-page")
     # Keyboard only: the first Tab reaches the skip link, which leads to the form.
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
@@ -215,6 +224,11 @@ def test_the_page_reads_well_at_phone_widths(browser: Any, app: RunningApp, coal
         shot(browser, f"phone-{pixels}-page")
         submit(browser)
         assert fits(browser) and browser.find_element(By.ID, "error-org_name").is_displayed()
+        # After sending, the browser is at the form and its problems, not at the top of a long letter.
+        assert browser.current_url.endswith("#sign")
+        top = browser.execute_script("return document.getElementById('problems').getBoundingClientRect().top")
+        assert 0 <= top < 800, top
+        shot_viewport(browser, f"phone-{pixels}-errors-as-seen")
         shot(browser, f"phone-{pixels}-errors")
     width(browser, None)
 

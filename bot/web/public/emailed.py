@@ -101,7 +101,8 @@ class LinkActions:
         if isinstance(outcome, web.LetThrough):
             if outcome.already:
                 return message(w, w.web_confirmed_heading(), w.web_already_confirmed(outcome.org_name))
-            return message(w, w.web_confirmed_heading(), w.web_confirmed(outcome.org_name, title))
+            back = f"/l/{linked.token}?lang={language}" if linked.token else None
+            return message(w, w.web_confirmed_heading(), w.web_confirmed(outcome.org_name, title), back=back)
         if isinstance(outcome, Withdrawn):
             return message(w, w.web_withdraw_heading(), w.web_withdrawn(outcome.org_name, title))
         if isinstance(outcome, LetterClosed):

@@ -169,9 +169,12 @@ class PublicPages:
         except StorageUnavailable:
             return again(w.storage_down_short(), 503)
         if isinstance(outcome, web.WebSigned):
+            back = f"/l/{token}?lang={language}"
             if outcome.email_id is not None:
-                return message(w, w.web_check_email_heading(), w.web_check_email(outcome.org_name, form.email))
-            return message(w, w.web_waiting_for_approval_heading(), w.web_waiting_for_approval(outcome.org_name))
+                text = w.web_check_email(outcome.org_name, form.email)
+                return message(w, w.web_check_email_heading(), text, back=back)
+            text = w.web_waiting_for_approval(outcome.org_name)
+            return message(w, w.web_waiting_for_approval_heading(), text, back=back)
         if isinstance(outcome, AlreadySigned):
             return again(w.web_already_signed(outcome.org_name, outcome.signed_by), 409)
         if isinstance(outcome, AwaitingCheck):

@@ -116,6 +116,7 @@ def words_of(request: Request) -> Words:
     return words(visitor_language(request))
 
 
-def message(w: Words, heading: str, text: str, status: int = 200) -> Page:
-    """A page that only says something (thanks, a refusal, a link that no longer works)."""
-    return Page("message.html", w, status, {"heading": heading, "text": text})
+def message(w: Words, heading: str, text: str, status: int = 200, back: str | None = None) -> Page:
+    """A page that only says something (thanks, a refusal, a link that no longer works); ``back``: the letter's
+    page, linked under it."""
+    return Page("message.html", w, status, {"heading": heading, "text": text, "back": back})
