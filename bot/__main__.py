@@ -1,7 +1,7 @@
 """``python -m bot``: check the configuration, migrate the database, connect to Slack and serve.
 
 python -m bot                 Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on $PORT
-python -m bot web             HTTP (gunicorn + uvicorn) on $PORT: POST /slack/events, GET /healthz
+python -m bot web             HTTP (gunicorn + uvicorn) on $PORT: /slack/events, /healthz, /l/… pages
 python -m bot socket          Socket Mode
 python -m bot export --letter ID --format text|csv|pdf|docx [--language en|es] [--output FILE]
 python -m bot backup FILE     a consistent copy of the SQLite database, safe while the bot runs
@@ -221,7 +221,7 @@ def run_web(settings: Settings, identity: BotIdentity | None) -> None:
     import bot.web.app  # noqa: F401
 
     log.info(
-        "serving HTTP on 0.0.0.0:%d (POST /slack/events, GET /healthz) with %d worker(s) x %d request threads",
+        "serving HTTP on 0.0.0.0:%d (POST /slack/events, GET /healthz, /l/…) with %d worker(s) x %d request threads",
         settings.port,
         settings.web_concurrency,
         settings.web_threads,

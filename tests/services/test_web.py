@@ -184,3 +184,51 @@ def test_rate_counts_add_up_in_one_window_and_start_again_in_the_next(db: Databa
     assert db.transaction(lambda s: web.count_request(s, "ip:1.2.3.4", now=later, window=window)) == 1
     db.transaction(lambda s: web.forget_old_counts(s, before=later))
     assert db.transaction(lambda s: web.count_request(s, "ip:1.2.3.4", now=NOW, window=window)) == 1
+
+
+def test_the_digest_counts_web_sign_ons_waiting_and_lists_them_once_let_through(db: Database) -> None:
+    from bot.services.digests import claim_signon_digest
+
+    letter_id = db.transaction(lambda s: new_letter(s, web=WebPage(enabled=True, require_approval=True)))
+    token = token_of(db, letter_id)
+    waiting = web_sign(db, token, "Allies for Justice")
+    web_sign(db, token, "Second Web Org")
+    assert isinstance(waiting, web.WebSigned)
+    db.transaction(
+        lambda s: signing.sign_on(
+            s,
+            letter_id=letter_id,
+            form=form("Slack Org"),
+            actor=ANA,
+            source="slash_command",
+            source_channel_id=None,
+            now=NOW,
+        )
+    )
+    later = NOW + timedelta(hours=2)
+    digest = db.transaction(lambda s: claim_signon_digest(s, letter_id, later, timedelta(hours=1)))
+    assert digest is not None and digest.new_names == ["Slack Org"] and digest.pending_web == 2
+    db.transaction(
+        lambda s: web.decide(
+            s,
+            signatory_id=waiting.signatory_id,
+            approve=True,
+            actor=Actor(COORDINATOR),
+            now=later + timedelta(minutes=5),
+            names=OrgNameCache(),
+        )
+    )
+    db.transaction(
+        lambda s: signing.sign_on(
+            s,
+            letter_id=letter_id,
+            form=form("Third Org"),
+            actor=ANA,
+            source="slash_command",
+            source_channel_id=None,
+            now=later,
+        )
+    )
+    again = db.transaction(lambda s: claim_signon_digest(s, letter_id, later + timedelta(hours=2), timedelta(hours=1)))
+    assert again is not None and sorted(again.new_names) == ["Allies for Justice", "Third Org"]
+    assert again.pending_web == 1

@@ -12,6 +12,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -135,23 +136,31 @@ class PublicPages:
         if not self.signer.form_token_ok(fields.get(CSRF_FIELD, ""), cookie, token):
             return again(w.web_form_expired(), 403)
         now = utcnow()
-        try:
-            address_hits, letter_hits = self.runtime.db.transaction(
-                lambda session: (
-                    web.count_request(session, f"address:{client}", now=now, window=RATE_WINDOW),
-                    web.count_request(session, f"letter:{token}", now=now, window=RATE_WINDOW),
+        form, problems = validate_form(raw_form(fields))
+        email_check = self.runtime.settings.smtp is not None
+
+        def work(session: Session) -> web.WebSignOnOutcome | None:
+            """Count the request against both limits, then (under them, a good form) sign on: one write
+            transaction per form. Over a limit, only the count is kept (None)."""
+            address_hits = web.count_request(session, f"address:{client}", now=now, window=RATE_WINDOW)
+            letter_hits = web.count_request(session, f"letter:{token}", now=now, window=RATE_WINDOW)
+            if address_hits > self.per_address or letter_hits > self.per_letter:
+                log.info(
+                    "refused a web sign-on over the rate limit (%d from the address, %d for the letter)",
+                    address_hits,
+                    letter_hits,
                 )
-            )
+                return None
+            if form is None or fields.get(HONEYPOT):
+                return LetterMissing(None)  # nothing to sign: answered below
+            return web.sign_on_web(session, token=token, form=form, now=now, email_check=email_check, language=language)
+
+        try:
+            outcome = self.runtime.db.transaction(work)
         except StorageUnavailable:
             return again(w.storage_down_short(), 503)
-        if address_hits > self.per_address or letter_hits > self.per_letter:
-            log.info(
-                "refused a web sign-on over the rate limit (%d from the address, %d for the letter)",
-                address_hits,
-                letter_hits,
-            )
+        if outcome is None:
             return again(w.web_too_many(), 429)
-        form, problems = validate_form(raw_form(fields))
         if fields.get(HONEYPOT):
             # A bot filled the field people never see: it is told what a person would be, and nothing is kept.
             log.info("ignored a web sign-on that filled the honeypot field")
@@ -159,15 +168,6 @@ class PublicPages:
         if form is None:
             errors = {name: w.form_problem(problem) for name, problem in problems.items()}
             return again(w.web_errors_summary(len(errors)), 422, errors)
-        email_check = self.runtime.settings.smtp is not None
-        try:
-            outcome = self.runtime.db.transaction(
-                lambda session: web.sign_on_web(
-                    session, token=token, form=form, now=now, email_check=email_check, language=language
-                )
-            )
-        except StorageUnavailable:
-            return again(w.storage_down_short(), 503)
         if isinstance(outcome, web.WebSigned):
             back = f"/l/{token}?lang={language}"
             if outcome.email_id is not None:
