@@ -1,7 +1,7 @@
 """``python -m bot``: check the configuration, migrate the database, connect to Slack and serve.
 
 python -m bot                 Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on $PORT
-python -m bot web             HTTP (gunicorn + uvicorn) on $PORT: POST /slack/events, GET /healthz
+python -m bot web             HTTP (gunicorn + uvicorn) on $PORT: /slack/events, /healthz, /l/… pages
 python -m bot socket          Socket Mode
 python -m bot export --letter ID --format text|csv|pdf|docx [--language en|es] [--output FILE]
                   [--columns auto|1|2] [--group none|type|state]   (pdf, docx: instead of the letter's layout)
@@ -45,6 +45,8 @@ def secrets_of(settings: Settings) -> list[str]:
     values = [settings.bot_token, settings.signing_secret, settings.app_token]
     if settings.oauth is not None:
         values += [settings.oauth.client_secret, settings.oauth.state_secret]
+    if settings.smtp is not None:
+        values.append(settings.smtp.password)
     return [value for value in values if value]
 
 
@@ -220,7 +222,7 @@ def run_web(settings: Settings, identity: BotIdentity | None) -> None:
     import bot.web.app  # noqa: F401
 
     log.info(
-        "serving HTTP on 0.0.0.0:%d (POST /slack/events, GET /healthz) with %d worker(s) x %d request threads",
+        "serving HTTP on 0.0.0.0:%d (POST /slack/events, GET /healthz, /l/…) with %d worker(s) x %d request threads",
         settings.port,
         settings.web_concurrency,
         settings.web_threads,

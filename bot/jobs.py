@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.delivery import digests, exports, letters, posts, receipts, refreshes, reminders, thanks
+from bot.delivery import digests, exports, letters, posts, receipts, refreshes, reminders, thanks, web_emails
 from bot.flows import home
 from bot.runtime import Runtime
 
@@ -30,5 +30,6 @@ def background_jobs(runtime: Runtime) -> dict[str, tuple[Callable[[], None], flo
             lambda: thanks.deliver_signer_messages(runtime, lambda ids: home.republish_for_letters(runtime, ids)),
             poll,
         ),
+        "web_emails": (lambda: web_emails.deliver_web_emails(runtime), poll),
         "signon_digests": (lambda: digests.deliver_signon_digests(runtime), digest_check),
     }

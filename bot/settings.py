@@ -11,7 +11,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///signon.db"
@@ -45,6 +46,18 @@ class OAuthConfig:
 
 
 @dataclass(frozen=True)
+class SmtpConfig:
+    """Where the public page's confirmation emails go out (``SMTP_URL``), and who they are from."""
+
+    host: str
+    port: int
+    username: str | None
+    password: str | None = field(repr=False)
+    sender: str
+    implicit_tls: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated configuration. Build it with `load_settings()`."""
 
@@ -69,6 +82,11 @@ class Settings:
     log_json: bool = False
     health_port: int | None = None
     oauth: OAuthConfig | None = None
+    # The public sign-on page: the app's public base URL (links to pages) and the email it sends.
+    public_url: str | None = None
+    smtp: SmtpConfig | None = None
+    web_rate_per_address: int = 10  # sign-ons a minute from one client address
+    web_rate_per_letter: int = 300  # and to one letter, from everywhere
 
     @property
     def socket_mode(self) -> bool:
@@ -295,6 +313,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_signing_secre
         log_json=log_format == "json",
         health_port=_int_setting(get, "HEALTH_PORT", 0, 0, 65535) or None,
         oauth=oauth,
+        public_url=(public_url := _load_public_url(get)),
+        smtp=_load_smtp(get, public_url),
+        web_rate_per_address=_int_setting(get, "SIGNON_WEB_RATE_PER_ADDRESS", 10, 1, 100000),
+        web_rate_per_letter=_int_setting(get, "SIGNON_WEB_RATE_PER_LETTER", 300, 1, 1000000),
     )
 
 
@@ -343,3 +365,36 @@ def _load_oauth(get: object) -> OAuthConfig | None:
         state_secret=state_secret,
         authorize_url=get("SLACK_OAUTH_AUTHORIZE_URL") or "https://slack.com/oauth/v2/authorize",
     )
+
+
+def _load_public_url(get: Any) -> str | None:
+    raw = get("PUBLIC_URL")
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            "PUBLIC_URL", f"is “{raw}”, which is not an http(s) base URL", "Give it like https://signon.example.org."
+        )
+    return str(raw).rstrip("/")
+
+
+def _load_smtp(get: Any, public_url: str | None) -> SmtpConfig | None:
+    raw = get("SMTP_URL")
+    if raw is None:
+        return None
+    fix = "Give it like smtp://user:password@smtp.example.org:587 (smtps:// for TLS from the start)."
+    try:
+        parts = urlsplit(raw)
+        port = parts.port or (465 if parts.scheme == "smtps" else 587)
+    except ValueError:
+        raise ConfigError("SMTP_URL", "is not an SMTP URL", fix) from None
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError("SMTP_URL", "is not an SMTP URL", fix)
+    if public_url is None:
+        raise ConfigError("PUBLIC_URL", "is not set but SMTP_URL is", "Emails carry links: set the app's public URL.")
+    sender = get("SMTP_FROM") or f"no-reply@{urlsplit(public_url).hostname}"
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+|[^<>]*<[^@\s<>]+@[^@\s<>]+>", sender):
+        raise ConfigError("SMTP_FROM", f"is “{sender}”, not an email address", "Give it like signon@example.org.")
+    user, password = (unquote(part) if part else None for part in (parts.username, parts.password))
+    return SmtpConfig(parts.hostname, port, user, password, sender, implicit_tls=parts.scheme == "smtps")

@@ -19,6 +19,10 @@ class SignatoryStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     MERGED = "merged"
     REMOVED = "removed"
+    # A sign-on from the public page, not counted until its email is confirmed or a coordinator approves it.
+    PENDING = "pending"
+    # A coordinator turned a pending web sign-on down; it was never counted.
+    REJECTED = "rejected"
 
 
 class DuplicateReview(enum.StrEnum):
@@ -34,6 +38,7 @@ class Source(enum.StrEnum):
     REMINDER_DM = "reminder_dm"
     APP_HOME = "app_home"
     RECONFIRM_DM = "reconfirm_dm"
+    WEB = "web"
 
 
 class PostStatus(enum.StrEnum):

@@ -16,6 +16,7 @@ from bot.messages import Words
 from bot.services.delivery import Progress
 from bot.services.languages import AUTOMATIC
 from bot.services.letters.queries import LetterView
+from bot.services.web import PendingWeb
 from db.enums import Language
 from db.models import Signatory
 
@@ -42,8 +43,12 @@ class CoordinatorLetter:
     letter: LetterView
     new_today: int
     duplicates: Sequence[tuple[Signatory, Signatory]] = field(default_factory=list)
-    # The newest signatories (id, organization), each with a Remove button.
-    recent: Sequence[tuple[int, str]] = ()
+    # The newest signatories (id, organization, source), each with a Remove button.
+    recent: Sequence[tuple[int, str, str]] = ()
+    # The public page's line (its link, or why there is none), and web sign-ons waiting for approval.
+    page_line: str | None = None
+    pending: Sequence[PendingWeb] = ()
+    pending_total: int = 0
     # Signers who have not confirmed the current version, and the reminder round a Remind button starts from.
     unconfirmed: int = 0
     reconfirm_round: int = 0
@@ -136,15 +141,39 @@ def _controls(w: Words, letter: LetterView) -> Block:
     return actions(*controls, block_id=f"home_manage_{letter.id}")
 
 
-def _remove_row(w: Words, letter: LetterView, signatory_id: int, org_name: str) -> Block:
+def _remove_row(w: Words, letter: LetterView, signatory_id: int, org_name: str, source: str) -> Block:
     question = w.remove_confirm_text(org_name[:200], letter.title[:100])
     confirm = confirm_dialog(w.remove_confirm_title(), question, w.remove(), w.cancel(), danger=True)
     return {
         "type": "section",
         "block_id": f"home_signatory_{signatory_id}",
-        "text": plain(org_name[:2900], emoji=False),
+        "text": plain(f"{org_name[:2800]} · {w.source_name(source)}", emoji=False),
         "accessory": button(w.remove(), ids.REMOVE_SIGNATORY, SignatoryButton(signatory_id).dump(), confirm=confirm),
     }
+
+
+def _pending_blocks(w: Words, item: CoordinatorLetter, room: int) -> list[Block]:
+    """Web sign-ons waiting for approval: who they say they are (as typed, escaped), Approve and Reject."""
+    if not item.pending_total or room < 3:
+        return []
+    blocks: list[Block] = [section(w.web_pending_heading(item.pending_total))]
+    for pending in item.pending[: max(0, (room - 1) // 2)][:5]:
+        line = w.web_pending_line(
+            escape(pending.org_name),
+            escape(pending.signer_name),
+            escape(pending.signer_title),
+            escape(pending.signer_email),
+        )
+        value = SignatoryButton(pending.signatory_id).dump()
+        blocks.append(section(line, block_id=f"home_pending_{pending.signatory_id}"))
+        blocks.append(
+            actions(
+                button(w.web_approve(), ids.APPROVE_WEB, value, style="primary"),
+                button(w.web_reject(), ids.REJECT_WEB, value, style="danger"),
+                block_id=f"home_decide_{pending.signatory_id}",
+            )
+        )
+    return blocks
 
 
 def home_view(
@@ -183,10 +212,13 @@ def home_view(
             blocks.append(_delivery_line(w, item.delivery))
         blocks.append(_controls(w, letter))
         blocks.extend(unconfirmed_blocks(w, letter, item.unconfirmed, item.reconfirm_round))
-        for signatory_id, org_name in item.recent[:5]:
+        if item.page_line:
+            blocks.append(context(item.page_line))
+        blocks.extend(_pending_blocks(w, item, room=HOME_BLOCKS_MAX - 10 - len(blocks)))
+        for signatory_id, org_name, source in item.recent[:5]:
             if len(blocks) > HOME_BLOCKS_MAX - 6:
                 break
-            blocks.append(_remove_row(w, letter, signatory_id, org_name))
+            blocks.append(_remove_row(w, letter, signatory_id, org_name, source))
         if item.duplicates:
             blocks.append(context(w.duplicates_to_review(len(item.duplicates))))
             for new, existing in item.duplicates[:3]:

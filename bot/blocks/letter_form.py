@@ -13,7 +13,7 @@ from bot.blocks.forms import text_input, titled_input
 from bot.contracts import LetterFormContext
 from bot.messages import Words
 from bot.services.layout import DocumentLayout
-from bot.services.letters.form import BLOCK_PARTS, LetterParts, other_language
+from bot.services.letters.form import BLOCK_PARTS, LetterParts, WebPage, other_language
 from bot.services.letters.queries import LetterView
 from bot.timeutil import zone
 from db.enums import DocumentColumns, Language, SignatoryGrouping
@@ -41,6 +41,7 @@ class LetterFormDefaults:
     translation_text: str = ""
     parts: LetterParts = field(default_factory=LetterParts)
     layout: DocumentLayout = field(default_factory=DocumentLayout)
+    web: WebPage = field(default_factory=WebPage)
 
 
 def text_box_block_id(index: int) -> str:
@@ -215,6 +216,27 @@ def _audience_input(w: Words, defaults: LetterFormDefaults) -> Block:
     return titled_input(ids.AUDIENCE_BLOCK, w.audience_label(), element, optional=True, hint=w.audience_hint())
 
 
+def _web_inputs(w: Words, web: WebPage) -> list[Block]:
+    """The public sign-on page: on or off (off by default), the list shown, approval required; a contact line."""
+    choices = [
+        (ids.WEB_ENABLED_VALUE, w.web_enabled_option(), web.enabled),
+        (ids.WEB_LIST_VALUE, w.web_show_list_option(), web.show_list),
+        (ids.WEB_APPROVAL_VALUE, w.web_require_approval_option(), web.require_approval),
+    ]
+    options = [{"text": plain(text), "value": value} for value, text, _ in choices]
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": ids.WEB_INPUT, "options": options}
+    chosen = [option for option, (_, _, on) in zip(options, choices, strict=True) if on]
+    if chosen:
+        element["initial_options"] = chosen
+    contact = text_input(
+        ids.WEB_CONTACT_INPUT, initial=web.contact, max_length=PART_LINE_MAX, placeholder=w.web_contact_placeholder()
+    )
+    return [
+        titled_input(ids.WEB_BLOCK, w.web_label(), element, optional=True, hint=w.web_hint()),
+        titled_input(ids.WEB_CONTACT_BLOCK, w.web_contact_label(), contact, optional=True),
+    ]
+
+
 def _edit_only_inputs(w: Words) -> list[Block]:
     substantive = {
         "type": "checkboxes",
@@ -266,6 +288,7 @@ def letter_form_modal(
         *_deadline_inputs(w, defaults),
         _channels_input(w, defaults, editing=editing),
         _audience_input(w, defaults),
+        *_web_inputs(w, defaults.web),
         titled_input(ids.LEADS_BLOCK, w.leads_label(), leads, optional=True, hint=w.leads_hint()),
         titled_input(
             ids.REMINDERS_BLOCK,

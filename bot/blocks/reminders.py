@@ -64,6 +64,8 @@ def signon_digest_message(w: Words, digest: SignonDigest) -> tuple[str, list[Blo
     ]
     if digest.duplicates:
         blocks.append(context(w.duplicates_to_review_where(digest.duplicates, digest.letter_id)))
+    if digest.pending_web:
+        blocks.append(context(w.web_pending_digest(digest.pending_web)))
     return escape(w.signon_digest_notification(len(names), digest.title)), blocks
 
 

@@ -48,8 +48,10 @@ def duplicate_pair_blocks(w: Words, new: Signatory, existing: Signatory) -> list
         {
             "type": "section",
             "fields": [
-                plain(w.new_name(new.org_name)[:2000], emoji=False),
-                plain(w.already_signed_name(existing.org_name)[:2000], emoji=False),
+                plain(f"{w.new_name(new.org_name)[:1900]} · {w.source_name(new.source)}", emoji=False),
+                plain(
+                    f"{w.already_signed_name(existing.org_name)[:1900]} · {w.source_name(existing.source)}", emoji=False
+                ),
             ],
         },
         actions(

@@ -9,8 +9,10 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.blocks.common import escape
 from bot.contracts import Source
 from bot.flows import Later, coordinating, members, words_for
+from bot.flows.public_page import page_line_of
 from bot.messages import Task, Words
 from bot.runtime import Runtime
 from bot.slack.permissions import can_manage, is_coordinator, visible_letters
@@ -78,6 +80,23 @@ def new_letter(request: CommandRequest) -> None:
         return
     request.ack()
     request.later("open_new_letter", trigger_id=request.command["trigger_id"], user_id=request.user_id)
+
+
+def link(request: CommandRequest) -> None:
+    """``/signon link [letter]``: the letter's public page, for its coordinators."""
+    runtime, user_id = request.runtime, request.user_id
+    found = coordinating.pick_letter(runtime, request.team_id, user_id, request.channel_id, request.rest)
+    seen = visible_letters(runtime, request.client, user_id, request.team_id, [letter.id for letter in found])
+    found = [letter for letter in found if letter.id in seen]
+    if not coordinating.choose_one(runtime, request.ack, user_id, request.subcommand, request.rest, found):
+        return
+    letter = found[0]
+    if not can_manage(runtime, request.client, user_id, letter.id):
+        request.ack(text=coordinating.refusal(runtime, user_id, Task.EDIT, letter_id=letter.id))
+        return
+    w = request.words
+    line = page_line_of(runtime, w, letter.id)
+    request.ack(text=line or w.web_page_off(escape(letter.title)))
 
 
 _MANAGE_TASKS = {

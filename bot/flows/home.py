@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks.home import CoordinatorLetter, DeliveryProgress, MemberLetter, home_view
+from bot.flows.public_page import page_line
 from bot.messages import words
 from bot.runtime import Runtime
 from bot.services import delivery as delivery_service
+from bot.services import web
 from bot.services.letters import queries as letters
 from bot.services.signing.duplicates import pending_duplicates
 from bot.services.signing.queries import signatories_of_user
@@ -32,6 +34,7 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
     now = utcnow()
     global_coordinator = is_coordinator(runtime, client, user_id)
     language = person_language(runtime, user_id)
+    w = words(language.language)
     with runtime.db.read() as session:
         candidates = [letter.id for letter in letters.open_letters(session, team_id)]
     seen = visible_letters(runtime, client, user_id, team_id, candidates)
@@ -54,18 +57,22 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
             if letter.status != LetterStatus.OPEN and letter.updated_at < now - timedelta(days=30):
                 continue
             numbers = letters.stats(session, letter.id, recent=0, since=now - timedelta(days=1))
+            pending, pending_total = web.pending_web(session, letter.id, limit=5)
             managed.append(
                 CoordinatorLetter(
                     letters.letter_view(session, letter, recent=0),
                     numbers.new_since,
-                    pending_duplicates(session, letter.id),
-                    letters.recent_signatories(session, letter.id, limit=5),
-                    numbers.unconfirmed,
-                    letter.reconfirm_round,
-                    _delivery_progress(session, letter.id),
+                    duplicates=pending_duplicates(session, letter.id),
+                    recent=letters.recent_signatories(session, letter.id, limit=5),
+                    page_line=page_line(w, runtime.settings, letter),
+                    pending=pending,
+                    pending_total=pending_total,
+                    unconfirmed=numbers.unconfirmed,
+                    reconfirm_round=letter.reconfirm_round,
+                    delivery=_delivery_progress(session, letter.id),
                 )
             )
-        view = home_view(words(language.language), member, managed, language_choice=language.choice)
+        view = home_view(w, member, managed, language_choice=language.choice)
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:

@@ -17,12 +17,13 @@ from bot.blocks.signon import message_modal
 from bot.contracts import LetterFormContext
 from bot.delivery.posts import PostReport, deliver_pending_posts
 from bot.flows import Later, words_for
+from bot.flows.public_page import page_line_of
 from bot.messages import Words
 from bot.runtime import Runtime
 from bot.services import posts
 from bot.services.layout import DocumentLayout
 from bot.services.letters import letters
-from bot.services.letters.form import LetterDraft, LetterFormInput, LetterParts, validate_letter_form
+from bot.services.letters.form import LetterDraft, LetterFormInput, LetterParts, WebPage, validate_letter_form
 from bot.services.letters.queries import get_letter
 from bot.services.letters.translations import parts_of, text_at
 from bot.services.outcomes import Problem
@@ -47,6 +48,7 @@ FIELD_BLOCKS = {
     "reminders": ids.REMINDERS_BLOCK,
     "translation_title": ids.TRANSLATION_TITLE_BLOCK,
     "translation_text": form_blocks.translation_box_block_id(0),
+    "web_contact": ids.WEB_CONTACT_BLOCK,
     **ids.LETTER_PART_BLOCKS,
 }
 
@@ -78,6 +80,17 @@ def form_input(view: dict[str, Any]) -> LetterFormInput:
         parts={name: viewstate.text(view, block_id, block_id) for name, block_id in ids.LETTER_PART_BLOCKS.items()},
         document_columns=viewstate.selected(view, ids.DOCUMENT_COLUMNS_BLOCK, ids.DOCUMENT_COLUMNS_INPUT),
         document_grouping=viewstate.selected(view, ids.DOCUMENT_GROUPING_BLOCK, ids.DOCUMENT_GROUPING_INPUT),
+        web=web_input(view),
+    )
+
+
+def web_input(view: dict[str, Any]) -> WebPage:
+    checked = viewstate.checked(view, ids.WEB_BLOCK, ids.WEB_INPUT)
+    return WebPage(
+        enabled=ids.WEB_ENABLED_VALUE in checked,
+        show_list=ids.WEB_LIST_VALUE in checked,
+        require_approval=ids.WEB_APPROVAL_VALUE in checked,
+        contact=viewstate.text(view, ids.WEB_CONTACT_BLOCK, ids.WEB_CONTACT_INPUT) or "",
     )
 
 
@@ -159,6 +172,8 @@ def post_new_letter(
     # The coordinator is waiting: a few seconds of trying, then the letters job takes over.
     report = deliver_pending_posts(runtime, client, letter_id, budget_seconds=INTERACTIVE_BUDGET)
     text = post_report_text(w, letter_id, title, report)
+    if line := page_line_of(runtime, w, letter_id):
+        text = f"{text}\n{line}"
     update_view(client, OpenedView(view_id, None), message_modal(w, w.letter_posted_title(), text))
     send_dm(client, user_id, text, [section(text)])
 
@@ -192,6 +207,9 @@ def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_i
             translation_text=translated.text if translated else "",
             parts=parts_of(main),
             layout=DocumentLayout.stored(letter.document_columns, letter.document_grouping),
+            web=WebPage(
+                letter.web_enabled, letter.web_show_list, letter.web_require_approval, letter.web_contact or ""
+            ),
         )
     update_view(client, opened, form_blocks.letter_form_modal(w, defaults, editing_letter_id=letter_id))
 
@@ -269,5 +287,7 @@ def after_letter_edit(
     if post:
         report = deliver_pending_posts(runtime, client, letter_id, budget_seconds=INTERACTIVE_BUDGET)
         lines = [*lines, post_report_text(words_for(runtime, user_id), letter_id, title, report)]
+    if line := page_line_of(runtime, words_for(runtime, user_id), letter_id):
+        lines = [*lines, line]
     text = "\n".join(lines)
     send_dm(client, user_id, text, [section(text)])

@@ -24,6 +24,7 @@ from bot.messages.receipts import ReceiptWords
 from bot.messages.reconfirm import ReconfirmWords
 from bot.messages.reminders import ReminderWords
 from bot.messages.signing import SigningWords
+from bot.messages.web import WebWords
 
 __all__ = ["ENGLISH", "Task", "Words", "words"]
 
@@ -41,6 +42,7 @@ class Words(
     ReconfirmWords,
     MergeWords,
     DocumentWords,
+    WebWords,
 ):
     """Every sentence, in one language."""
 

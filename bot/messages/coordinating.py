@@ -24,6 +24,7 @@ class Task(enum.StrEnum):
     DELIVER = "deliver"
     RESPOND = "respond"
     REMIND = "remind"
+    APPROVE = "approve"
 
 
 class CoordinatingWords(CommonWords):
@@ -40,6 +41,7 @@ class CoordinatingWords(CommonWords):
             Task.EXPORT: lambda: self._("export signatories"),
             Task.DELIVER: lambda: self._("record this letter's delivery"),
             Task.RESPOND: lambda: self._("send a follow-up to this letter's signers"),
+            Task.APPROVE: lambda: self._("approve this letter's web sign-ons"),
             Task.MERGE: lambda: self._("merge organizations"),
             Task.REMIND: lambda: self._("remind this letter's signers"),
             Task.REMOVE: lambda: self._("remove signatories"),

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.services.dialect import changed
 from bot.services.letters.queries import letter_coordinators, stats
 from bot.services.signing.duplicates import pending_duplicates
+from bot.services.web import pending_count
 from db.enums import DeliveryStatus, RunStatus, SignatoryStatus
 from db.models import Letter, ReminderDelivery, ReminderRun, Signatory
 
@@ -39,6 +40,8 @@ class SignonDigest:
     count: int
     duplicates: int
     coordinators: list[str]
+    # Web sign-ons waiting for a coordinator's approval (bot/services/web.py).
+    pending_web: int = 0
 
 
 def runs_awaiting_digest(session: Session) -> list[int]:
@@ -131,7 +134,11 @@ def claim_signon_digest(session: Session, letter_id: int, now: datetime, every: 
             .where(
                 Signatory.letter_id == letter_id,
                 Signatory.status == SignatoryStatus.ACTIVE,
-                Signatory.id > letter.last_digest_signatory_id,
+                # A web sign-on counts from when it was let through, whatever its id.
+                or_(
+                    Signatory.id > letter.last_digest_signatory_id,
+                    Signatory.verified_at > (letter.last_digest_at or letter.created_at),
+                ),
             )
             .order_by(Signatory.id)
         ).scalars()
@@ -151,4 +158,5 @@ def claim_signon_digest(session: Session, letter_id: int, now: datetime, every: 
         stats(session, letter_id, recent=0).count,
         len(pending_duplicates(session, letter_id)),
         letter_coordinators(session, letter_id),
+        pending_count(session, letter_id),
     )

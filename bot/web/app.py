@@ -1,4 +1,4 @@
-"""The ASGI application: Slack's endpoints and the health check, on Starlette.
+"""The ASGI application: Slack's endpoints, the health check and the public sign-on pages, on Starlette.
 
 The event loop only reads requests and enforces their limits; everything that blocks or costs CPU (checking
 the signature, parsing a signed body, Bolt's ``App.dispatch`` with its listeners and database writes, the
@@ -9,81 +9,31 @@ in size (:data:`MAX_BODY_BYTES`) and in time (:data:`BODY_TIMEOUT`).
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
-import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import aclosing
-from typing import TypeVar
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_bolt.request.internals import build_context
 from starlette.applications import Starlette
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime import Runtime
+from bot.web.bodies import BODY_TIMEOUT, MAX_BODY_BYTES, in_thread, read_body
 from bot.web.health import health_report
+from bot.web.public.pages import PublicPages
 from bot.web.slack_requests import RawBodySignatureVerifier, is_signed, parse_signed_body
 
 log = logging.getLogger(__name__)
 
-#: The largest request body read. Slack's requests are small (a slash command under 1 KB, a sign-on form
-#: about 10 KB, a view of Slack's maximum 250 KB percent-encoded well under this); anything larger is answered
-#: 413 without reading it.
-MAX_BODY_BYTES = 1024 * 1024
-#: Seconds a client has to send the whole body once its headers have arrived. Slack sends it at once; a
-#: client that trickles it (a byte now and then) is cut off here, whatever its pace.
-BODY_TIMEOUT = 5.0
 #: Threads for health checks, apart from the request threads: a flood of /healthz cannot take those, and a
 #: platform's probe is not queued behind a rush of sign-ons.
 HEALTH_THREADS = 2
 
-_CLOSE = {"connection": "close"}  # after refusing a body unread, the connection cannot carry another request
-
-
-def _json_error(status: int, message: str, *, close: bool = False) -> Response:
-    # Spelled as Bolt spells its own 401 body, so every refusal looks the same to a client.
-    body = json.dumps({"error": message})
-    return Response(body, status_code=status, media_type="application/json", headers=_CLOSE if close else None)
-
-
-async def read_body(request: Request) -> bytes | Response:
-    """The whole body, or the error response for a body that is too large, too slow or cut short."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        log.warning("refused a request body of %s bytes (more than %d)", declared, MAX_BODY_BYTES)
-        return _json_error(413, "request too large", close=True)
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async with asyncio.timeout(BODY_TIMEOUT):
-            async with aclosing(request.stream()) as stream:
-                async for chunk in stream:
-                    size += len(chunk)
-                    if size > MAX_BODY_BYTES:  # chunked transfer encoding: no length was declared
-                        log.warning("refused a request body of more than %d bytes", MAX_BODY_BYTES)
-                        return _json_error(413, "request too large", close=True)
-                    chunks.append(chunk)
-    except TimeoutError:
-        log.info("closed a request whose body did not arrive within %.0f s (%d bytes came)", BODY_TIMEOUT, size)
-        return _json_error(408, "request timeout", close=True)
-    except ClientDisconnect:
-        return _json_error(400, "incomplete request", close=True)  # nobody is left to read it
-    return b"".join(chunks)
-
-
-Result = TypeVar("Result")
-
-
-async def in_thread(threads: ThreadPoolExecutor, function: Callable[..., Result], *args: object) -> Result:
-    """``function(*args)`` in one of ``threads`` (queued while all are busy), in a copy of the caller's context."""
-    context = contextvars.copy_context()  # each call starts from the event loop's context, not the last call's
-    return await asyncio.get_running_loop().run_in_executor(threads, context.run, function, *args)
+__all__ = ["BODY_TIMEOUT", "MAX_BODY_BYTES", "SlackEndpoints", "build_web_app", "in_thread", "read_body"]
 
 
 class SlackEndpoints:
@@ -163,4 +113,7 @@ class SlackEndpoints:
 
 def build_web_app(bolt_app: App, runtime: Runtime, threads: int) -> Starlette:
     """The ASGI app for one worker process: Bolt's ``App`` dispatched on at most ``threads`` threads."""
-    return Starlette(routes=SlackEndpoints(bolt_app, runtime, threads).routes())
+    # The public sign-on pages get their own threads (half as many): a rush of visitors waits for those, never
+    # for the threads that answer Slack.
+    public = PublicPages(runtime, max(2, threads // 2))
+    return Starlette(routes=[*SlackEndpoints(bolt_app, runtime, threads).routes(), *public.routes()])

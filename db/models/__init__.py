@@ -22,6 +22,7 @@ from db.models.base import (
     PERSON_NAME_MAX,
     SLACK_ID_MAX,
     TITLE_MAX,
+    WEB_TOKEN_MAX,
     Base,
 )
 from db.models.deliveries import LetterDelivery, SignerMessage
@@ -30,6 +31,7 @@ from db.models.people import ChannelMember, ChannelRoster, LanguagePreference, S
 from db.models.records import AuditEntry, ExportRequest, ExportSnapshot
 from db.models.reminders import ReminderDelivery, ReminderMute, ReminderRun
 from db.models.signatories import Signatory, SignatoryContact, SignatoryNotice
+from db.models.web import WebEmail, WebRateCount
 
 __all__ = [
     "CITY_STATE_MAX",
@@ -46,6 +48,7 @@ __all__ = [
     "PERSON_NAME_MAX",
     "SLACK_ID_MAX",
     "TITLE_MAX",
+    "WEB_TOKEN_MAX",
     "AuditEntry",
     "Base",
     "ChannelMember",
@@ -68,4 +71,6 @@ __all__ = [
     "SignatoryNotice",
     "SignerMessage",
     "SlackUser",
+    "WebEmail",
+    "WebRateCount",
 ]

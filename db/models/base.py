@@ -34,6 +34,8 @@ LANGUAGE_MAX = 8
 # The letter's parts: one line each (date, Re:, salutation, closing); addressees and cc as blocks of lines.
 PART_LINE_MAX = 300
 PART_BLOCK_MAX = 3000
+# The random part of a public page's address and of a web sign-on's emailed links.
+WEB_TOKEN_MAX = 64
 
 
 class Base(DeclarativeBase):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.enums import CoordinatorRole, DocumentColumns, Language, LetterStatus, SignatoryGrouping
@@ -15,6 +15,7 @@ from db.models.base import (
     ORG_NAME_MAX,
     PART_LINE_MAX,
     SLACK_ID_MAX,
+    WEB_TOKEN_MAX,
     Base,
 )
 
@@ -55,6 +56,14 @@ class Letter(Base):
     reconfirm_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_digest_at: Mapped[datetime | None]
     last_digest_signatory_id: Mapped[int] = mapped_column(Integer, default=0)
+    # The public sign-on page (bot/web/public): off unless the coordinator turns it on. The token is the
+    # unguessable part of its address, kept when the page is turned off so the same link opens again.
+    web_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    web_token: Mapped[str | None] = mapped_column(String(WEB_TOKEN_MAX), unique=True)
+    web_show_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Every web sign-on waits for a coordinator, even when email confirmation is available.
+    web_require_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    web_contact: Mapped[str | None] = mapped_column(String(PART_LINE_MAX))
 
     versions: Mapped[list[LetterVersion]] = relationship(
         back_populates="letter", order_by="LetterVersion.number", cascade="all, delete-orphan"

@@ -17,6 +17,7 @@ from db.models.base import (
     PERSON_NAME_MAX,
     SLACK_ID_MAX,
     TITLE_MAX,
+    WEB_TOKEN_MAX,
     Base,
 )
 
@@ -73,6 +74,11 @@ class Signatory(Base):
     receipt_shown_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     refresh_claimed_by: Mapped[str | None] = mapped_column(String(64))
     refresh_lease_until: Mapped[datetime | None]
+    # A sign-on from the public page: the secret its emailed links carry (new at every sign-on, so links of an
+    # earlier one stop working), and who let it through (``email``, or the approving coordinator).
+    web_nonce: Mapped[str | None] = mapped_column(String(WEB_TOKEN_MAX))
+    verified_at: Mapped[datetime | None]
+    verified_by: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
 
     contacts: Mapped[list[SignatoryContact]] = relationship(
         back_populates="signatory",

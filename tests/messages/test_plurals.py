@@ -59,6 +59,9 @@ COUNTED: dict[str, Callable[[Words, int], str]] = {
     "home_response_progress": lambda w, n: w.home_response_progress(n, n),
     "lead_organizations_heading": lambda w, n: w.lead_organizations_heading(n),
     "group_heading": lambda w, n: w.group_heading("Texas", n),
+    "web_errors_summary": lambda w, n: w.web_errors_summary(n),
+    "web_pending_heading": lambda w, n: w.web_pending_heading(n),
+    "web_pending_digest": lambda w, n: w.web_pending_digest(n),
 }
 
 ENGLISH_NOUNS = (

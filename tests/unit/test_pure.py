@@ -59,6 +59,12 @@ def test_settings_socket_mode_needs_no_signing_secret() -> None:
         ({"SLACK_SIGNING_SECRET": "not hex!"}, "SLACK_SIGNING_SECRET"),
         ({"SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_SECRET"),
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY"),
+        ({"PUBLIC_URL": "signon.example.org"}, "PUBLIC_URL"),
+        ({"PUBLIC_URL": "ftp://signon.example.org"}, "PUBLIC_URL"),
+        ({"SMTP_URL": "smtp://mail.example.org:25"}, "PUBLIC_URL"),
+        ({"PUBLIC_URL": "https://s.example.org", "SMTP_URL": "http://mail.example.org"}, "SMTP_URL"),
+        ({"PUBLIC_URL": "https://s.example.org", "SMTP_URL": "smtp://m.example.org:99999"}, "SMTP_URL"),
+        ({"PUBLIC_URL": "https://s.example.org", "SMTP_URL": "smtp://m.example.org", "SMTP_FROM": "me"}, "SMTP_FROM"),
     ],
 )
 def test_settings_errors_name_the_variable(env: dict[str, str], variable: str) -> None:
@@ -66,6 +72,17 @@ def test_settings_errors_name_the_variable(env: dict[str, str], variable: str) -
         load_settings({**BASE_ENV, **env})
     assert raised.value.variable == variable
     assert str(raised.value).startswith(variable)
+
+
+def test_public_page_settings() -> None:
+    settings = load_settings(
+        {**BASE_ENV, "PUBLIC_URL": "https://signon.example.org/", "SMTP_URL": "smtp://u%40x:p%3Aw@mail.example.org"}
+    )
+    assert settings.public_url == "https://signon.example.org"
+    assert settings.smtp is not None and (settings.smtp.host, settings.smtp.port) == ("mail.example.org", 587)
+    assert (settings.smtp.username, settings.smtp.password) == ("u@x", "p:w")
+    assert settings.smtp.sender == "no-reply@signon.example.org" and "p:w" not in repr(settings)
+    assert load_settings(BASE_ENV).smtp is None and load_settings(BASE_ENV).public_url is None
 
 
 def test_database_urls() -> None:

@@ -32,6 +32,8 @@ def register(app: App) -> None:
     app.action(ids.REVIEW_UNMERGE, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.review_unmerge])
     app.action(ids.REMOVE_SIGNATORY, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.remove_signatory])
     app.action(ids.REMIND_UNCONFIRMED, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.remind_unconfirmed])
+    app.action(ids.APPROVE_WEB, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.approve_web])
+    app.action(ids.REJECT_WEB, middleware=COORDINATOR)(ack=acknowledge, lazy=[letters.reject_web])
     app.action(ids.HOME_REFRESH)(ack=acknowledge, lazy=[letters.refresh_home])
     app.action(ids.CHOOSE_LANGUAGE)(ack=acknowledge, lazy=[language.choose_language])
     app.action(ids.STOP_REMINDERS)(ack=acknowledge, lazy=[reminders.mute])

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.contracts import ExportButton, MergeButton, RemindButton, SignatoryButton
 from bot.delivery.exports import deliver_request
-from bot.flows import coordinating, exporting, home, letter_form, words_for
+from bot.flows import coordinating, exporting, home, letter_form, public_page, words_for
 from bot.flows.replies import reply
 from bot.listeners.middleware import action_value
 
@@ -102,6 +102,23 @@ def remove_signatory(body: dict[str, Any], client: WebClient, context: BoltConte
     if button is not None:
         runtime, team_id = context["runtime"], context.team_id or ""
         coordinating.remove_signatory(runtime, client, respond, body, button.signatory_id, team_id)
+        _refresh_home(context, client, body["user"]["id"])
+
+
+def approve_web(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
+    _decide_web(body, client, context, respond, approve=True)
+
+
+def reject_web(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond) -> None:
+    _decide_web(body, client, context, respond, approve=False)
+
+
+def _decide_web(
+    body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond, *, approve: bool
+) -> None:
+    button = SignatoryButton.load(action_value(body))
+    if button is not None:
+        public_page.decide(context["runtime"], client, respond, body, button.signatory_id, approve)
         _refresh_home(context, client, body["user"]["id"])
 
 

@@ -71,6 +71,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "delivered", delivering.delivered_command, Words.usage_delivered, for_coordinators=True, aliases=("entregada",)
     ),
+    Subcommand("link", commands.link, Words.usage_link, for_coordinators=True, aliases=("enlace", "url")),
     Subcommand(
         "respond", delivering.respond_command, Words.usage_respond, for_coordinators=True, aliases=("followup",)
     ),

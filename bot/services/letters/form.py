@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from bot import orgnames
@@ -74,6 +74,16 @@ class LetterParts:
 
 
 @dataclass(frozen=True)
+class WebPage:
+    """The letter's public sign-on page (README, "The public sign-on page"): off unless turned on."""
+
+    enabled: bool = False
+    show_list: bool = False
+    require_approval: bool = False
+    contact: str = ""
+
+
+@dataclass(frozen=True)
 class TranslationDraft:
     """The letter in its other language: its own title and text."""
 
@@ -99,6 +109,7 @@ class LetterDraft:
     parts: LetterParts = field(default_factory=LetterParts)
     # The documents' signatory layout; None when the form had no such fields (an edit then keeps the letter's).
     layout: DocumentLayout | None = None
+    web: WebPage = field(default_factory=lambda: WebPage())
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,7 @@ class LetterFormInput:
     # The documents' signatory layout as selected (DocumentColumns, SignatoryGrouping values); None: not in the form.
     document_columns: str | None = None
     document_grouping: str | None = None
+    web: WebPage = field(default_factory=lambda: WebPage())
 
 
 def other_language(language: str) -> Language:
@@ -240,6 +252,9 @@ def validate_letter_form(
     offsets = _reminders(raw.reminders, errors)
     cocoordinators = tuple(dict.fromkeys(u for u in raw.cocoordinators if u))[:MAX_COCOORDINATORS]
     parts = _parts(raw.parts, errors)
+    web = replace(raw.web, contact=clean_text(raw.web.contact))
+    if len(web.contact) > PART_LINE_MAX:
+        errors["web_contact"] = Problem(LetterProblem.PART_TOO_LONG, {"limit": PART_LINE_MAX})
     if errors or deadline is None:
         return None, errors
     draft = LetterDraft(
@@ -255,6 +270,7 @@ def validate_letter_form(
         open_to_workspace=raw.open_to_workspace,
         parts=parts,
         layout=_layout(raw),
+        web=web,
     )
     return draft, {}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -47,6 +48,17 @@ class EditResult:
     translations_removed: list[str] = field(default_factory=list)
 
 
+def new_token() -> str:
+    """An unguessable token (192 random bits), for a page's address or a web sign-on's links."""
+    return secrets.token_urlsafe(24)
+
+
+def turn_on_page(letter: Letter) -> None:
+    """Give a letter its page token the first time its page is turned on (kept afterwards: the same link)."""
+    if letter.web_enabled and not letter.web_token:
+        letter.web_token = new_token()
+
+
 def create_letter(
     session: Session, *, team_id: str, enterprise_id: str | None, actor: str, draft: LetterDraft, now: datetime
 ) -> Letter:
@@ -60,6 +72,10 @@ def create_letter(
         reminder_schedule=",".join(format_duration(o) for o in draft.reminder_offsets),
         current_version=1,
         open_to_workspace=draft.open_to_workspace,
+        web_enabled=draft.web.enabled,
+        web_show_list=draft.web.show_list,
+        web_require_approval=draft.web.require_approval,
+        web_contact=draft.web.contact or None,
         created_by=actor,
         created_at=now,
         updated_at=now,
@@ -68,6 +84,7 @@ def create_letter(
     if draft.layout is not None:
         letter.document_columns = draft.layout.columns
         letter.document_grouping = draft.layout.grouping
+    turn_on_page(letter)
     session.add(letter)
     session.flush()
     first = LetterVersion(
@@ -258,6 +275,17 @@ def edit_letter(
         result.layout_changed = True
         letter.document_columns = draft.layout.columns
         letter.document_grouping = draft.layout.grouping
+    web = {
+        "web_enabled": draft.web.enabled,
+        "web_show_list": draft.web.show_list,
+        "web_require_approval": draft.web.require_approval,
+        "web_contact": draft.web.contact or None,
+    }
+    for name, value in web.items():
+        if getattr(letter, name) != value:
+            changes[name] = value
+            setattr(letter, name, value)
+    turn_on_page(letter)
     old_leads = tuple(lead.name for lead in letter.lead_organizations)
     if old_leads != draft.lead_orgs:
         changes["leads"] = [list(old_leads), list(draft.lead_orgs)]

@@ -224,14 +224,15 @@ def titles_in(session: Session, letter_ids: Sequence[int], language: str) -> dic
     return {letter_id: title for letter_id, title in rows}
 
 
-def recent_signatories(session: Session, letter_id: int, *, limit: int = 5) -> list[tuple[int, str]]:
+def recent_signatories(session: Session, letter_id: int, *, limit: int = 5) -> list[tuple[int, str, str]]:
+    """The newest counted signatories: (id, organization, source)."""
     rows = session.execute(
-        select(Signatory.id, Signatory.org_name)
+        select(Signatory.id, Signatory.org_name, Signatory.source)
         .where(Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.ACTIVE)
         .order_by(Signatory.signed_at.desc(), Signatory.id.desc())
         .limit(limit)
     )
-    return [(row_id, name) for row_id, name in rows]
+    return [(row_id, name, source) for row_id, name, source in rows]
 
 
 @dataclass(frozen=True)

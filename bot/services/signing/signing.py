@@ -73,7 +73,16 @@ class Withdrawn:
     merged_into: str | None = None
 
 
-SignOnOutcome = Signed | AlreadySigned | LetterClosed | LetterMissing
+@dataclass(frozen=True)
+class AwaitingCheck:
+    """A web sign-on for this organization is already waiting for its email check or a coordinator: nothing
+    of it is shown, and it is not replaced."""
+
+    org_name: str
+    letter_id: int
+
+
+SignOnOutcome = Signed | AlreadySigned | AwaitingCheck | LetterClosed | LetterMissing
 
 # Fields a returning organization's new sign-on replaces on its earlier (withdrawn or removed) row.
 _RESIGN_FIELDS = (
@@ -92,6 +101,7 @@ _RESIGN_FIELDS = (
     "signed_at",
     "updated_at",
     "receipt_status",
+    "web_nonce",
 )
 
 
@@ -148,6 +158,7 @@ def sign_on(
     now: datetime,
     team_id: str | None = None,
     language: str | None = None,
+    web_nonce: str | None = None,
 ) -> SignOnOutcome:
     """Sign ``form.org_name`` onto a letter, or record the person as another contact if it already signed.
 
@@ -155,6 +166,10 @@ def sign_on(
     signatory. The receipt (and the near-duplicate check it carries) is left ``pending`` for the receipts
     job, so the acknowledgement waits for nothing else. The outcome carries the letter's title in
     ``language`` when it has a translation into it.
+
+    With ``web_nonce`` (from the public page) the signatory is ``pending``, not counted, listed or checked for
+    near-duplicates until its email is confirmed or a coordinator approves it (bot/services/web.py), with no
+    Slack receipt; the organization key, exact duplicates and re-signing are the same as from Slack.
     """
     # Core statements on the session's connection throughout the common path: a rush of sign-ons is
     # CPU-bound, and the ORM's unit of work costs several times more than the SQL itself.
@@ -167,11 +182,12 @@ def sign_on(
         return LetterClosed(letter.id, title, letter.closed_at or letter.deadline_at)
 
     key = orgnames.org_key(form.org_name)
+    status = SignatoryStatus.ACTIVE if web_nonce is None else SignatoryStatus.PENDING
     values = dict(
         letter_id=letter_id,
         org_name=form.org_name,
         org_key=key,
-        status=SignatoryStatus.ACTIVE,
+        status=status,
         signer_user_id=actor.user_id,
         signer_team_id=actor.team_id,
         signer_name=form.name,
@@ -185,7 +201,8 @@ def sign_on(
         version_confirmed=letter.current_version,
         signed_at=now,
         updated_at=now,
-        receipt_status=ReceiptStatus.PENDING,
+        receipt_status=ReceiptStatus.PENDING if web_nonce is None else None,
+        web_nonce=web_nonce,
     )
     statement = insert_ignoring(connection.dialect.name, "signatories", ("letter_id", "org_key"), "id")
     inserted = connection.execute(statement, values).scalar_one_or_none()
@@ -211,12 +228,17 @@ def sign_on(
         merged_into = session.get(Signatory, existing.merged_into_id)
         if merged_into is not None and merged_into.status == SignatoryStatus.ACTIVE:
             existing = merged_into
+    if existing.status == SignatoryStatus.PENDING and web_nonce is not None:
+        return AwaitingCheck(form.org_name, letter_id)
     if existing.status != SignatoryStatus.ACTIVE:
         # The organization withdrew (or was removed) earlier and is signing again.
         for field_name in _RESIGN_FIELDS:
             setattr(existing, field_name, values[field_name])
         existing.receipt_claimed_by = None
-        existing.status = SignatoryStatus.ACTIVE
+        # A member signing in Slack takes the place of a web sign-on still waiting for its check.
+        existing.status = status
+        existing.verified_at = None
+        existing.verified_by = None
         existing.withdrawn_at = None
         existing.withdrawn_by = None
         existing.merged_into_id = None

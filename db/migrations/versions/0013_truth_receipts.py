@@ -2,7 +2,7 @@
 notices a signer gets when a coordinator merges or removes their organization; re-confirmation reminder rounds
 
 Revision ID: 0013_truth_receipts
-Revises: 0011_letter_parts
+Revises: 0012_public_page
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import db.types
 
 revision = "0013_truth_receipts"
-down_revision = "0011_letter_parts"
+down_revision = "0012_public_page"
 branch_labels = None
 depends_on = None
 
