@@ -258,7 +258,10 @@ def home_view_of(app: RunningApp, user_id: str) -> dict[str, Any]:
     """Open the App Home tab as ``user_id`` and return the view the app published for it."""
     before = len(app.fake.calls("views.publish"))
     app.driver.app_home_opened(user_id)
-    app.fake.wait_until(lambda: len(app.fake.calls("views.publish")) > before)
+    # Other people's tabs may be published meanwhile (a count moved): wait for this person's.
+    app.fake.wait_until(
+        lambda: [c for c in app.fake.calls("views.publish")[before:] if c.params.get("user_id") == user_id]
+    )
     view = app.fake.home_view(user_id)
     assert view is not None
     return view
