@@ -52,6 +52,7 @@ def _status_kib(field: str) -> int:
 def measure_in_process(database_url: str, letter_id: int, repeats: int) -> dict[str, Any]:
     import tracemalloc
 
+    from bot.messages import ENGLISH
     from bot.services import export as export_service
     from db.engine import Database
     from db.models import Letter
@@ -70,7 +71,7 @@ def measure_in_process(database_url: str, letter_id: int, repeats: int) -> dict[
         text = export_service.text_block(data)
         times["text_block"] = time.perf_counter() - started
         started = time.perf_counter()
-        csv = export_service.csv_text(data)
+        csv = export_service.csv_text(data, ENGLISH.csv_labels())
         times["csv_text"] = time.perf_counter() - started
         times["total"] = times["load_export"] + times["text_block"] + times["csv_text"]
         return times, len(data.rows), len(text.encode()), len(csv.encode())

@@ -57,6 +57,7 @@ class HelpWords(CommonWords):
     def usage_export(self) -> str:
         return self._(
             "`/signon export [letter] [text|csv|all|pdf|docx] [en|es]` — the signatory list as the letter prints it, "
-            "plus a CSV (headings in English or Spanish; names as signed); `pdf` or `docx`: the letter as a document\n"
+            "plus a CSV (headings in English or Spanish; names as signed) and the letter as a DOCX and a PDF; "
+            "`pdf` or `docx`: only that document\n"
             "• `/signon export [letter] changes` — what changed since the last export"
         )
