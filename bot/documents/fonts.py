@@ -7,8 +7,13 @@ DejaVu lacks, found in this order:
 
 1. the environment variable ``SIGNON_PDF_FALLBACK_FONTS``: font file paths separated by ``os.pathsep``
    (set it to an empty string to use none);
-2. otherwise the Debian/Ubuntu paths of a few known TrueType CJK fonts (``fonts-wqy-microhei`` is the one
-   to install: 5 MB, Chinese, Japanese and Korean), then whatever fontconfig lists for zh/ja/ko.
+2. otherwise the Debian/Ubuntu paths of a few known TrueType fonts (``fonts-wqy-microhei``: 5 MB, Chinese,
+   Japanese and Korean; ``fonts-hosny-amiri``: Arabic; ``fonts-lohit-deva``: Devanagari), then whatever
+   fontconfig lists for zh/ja/ko.
+
+Arabic, Hebrew, the Indic scripts, Thai and others (:func:`needs_shaping`) are shaped by reportlab through
+HarfBuzz (``uharfbuzz``): letters join, run right to left, and form conjuncts, as they are read. Their shaped
+glyphs are real text, but a PDF text extractor gives some of them back as private-use characters.
 
 Only TrueType outlines can be embedded (the PostScript-flavoured Noto CJK ``.ttc`` files cannot); such files
 are skipped. A character that no font can draw is printed as U+FFFD, a visible mark, never as an empty box;
@@ -46,6 +51,9 @@ SERIF_FILES = {
 FALLBACK_FONTS_ENV = "SIGNON_PDF_FALLBACK_FONTS"
 KNOWN_FALLBACK_FONTS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    # Arabic (fonts-hosny-amiri) and Devanagari (fonts-lohit-deva), drawn with shaping (see needs_shaping).
+    "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf",
+    "/usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/arphic/uming.ttc",
@@ -53,6 +61,26 @@ KNOWN_FALLBACK_FONTS = (
     "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
 )
 CJK_LANGUAGES = ("zh", "ja", "ko")
+# Scripts whose letters change shape with their neighbours, or are written right to left, or combine into
+# clusters: drawn through HarfBuzz (reportlab's shaping, with uharfbuzz installed), never letter by letter.
+# Hebrew, Arabic, Syriac, Thaana, N'Ko; the Indic scripts; Thai, Lao, Tibetan, Myanmar; Khmer; Arabic forms.
+_SHAPED_RANGES = (
+    (0x0590, 0x08FF),
+    (0x0900, 0x0DFF),
+    (0x0E00, 0x0FFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0xFB1D, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
+
+
+def needs_shaping(char: str) -> bool:
+    """True for a character of a script that must be shaped to be read (Arabic joins, Devanagari conjuncts)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _SHAPED_RANGES)
+
+
 SOFT_HYPHEN = "\u00ad"
 
 
@@ -175,6 +203,15 @@ class FontSet:
         if current_chars:
             pieces.append(Segment(current_font, "".join(current_chars)))
         return pieces
+
+    def shaping_font(self, text: str) -> str | None:
+        """The font that draws the first character of ``text`` that needs shaping; None if none does (or no
+        font has it). A paragraph whose style names this font is shaped by reportlab."""
+        primary = self.styles[False, False]
+        for char in text:
+            if needs_shaping(char) and (font := self.font_for(char, primary)) is not None:
+                return font
+        return None
 
     def unprintable(self, texts: Iterable[str]) -> frozenset[str]:
         """The characters of ``texts`` that no font here can draw (printed as U+FFFD instead)."""

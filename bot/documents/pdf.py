@@ -127,6 +127,7 @@ class _Builder:
             spaceBefore=layout.HEADING_SPACE_BEFORE, spaceAfter=layout.HEADING_SPACE_AFTER,
         )  # fmt: skip
         self.columns = layout.choose_columns(doc, fonts)
+        self._shaped_styles: dict[tuple[str, str], ParagraphStyle] = {}
 
     def build(self) -> bytes:
         buffer = BytesIO()
@@ -168,14 +169,27 @@ class _Builder:
             for line in lines
         )
 
+    def shaped(self, text: str, style: ParagraphStyle) -> ParagraphStyle:
+        """``style``, or for text in Arabic, Devanagari and other such scripts the same style shaped through
+        HarfBuzz: reportlab shapes a paragraph whose style's font can be shaped, so the style names the font
+        those letters are drawn in (every stretch of text still names its own font)."""
+        font = self.fonts.shaping_font(text)
+        if font is None:
+            return style
+        key = (style.name, font)
+        if key not in self._shaped_styles:
+            self._shaped_styles[key] = ParagraphStyle(f"{style.name} shaped", parent=style, fontName=font, shaping=1)
+        return self._shaped_styles[key]
+
     def paragraph(self, text: str, style: ParagraphStyle, *, bold: bool = False) -> PdfParagraph:
-        return PdfParagraph(self.markup(text, bold=bold), style)
+        return PdfParagraph(self.markup(text, bold=bold), self.shaped(text, style))
 
     def body_paragraph(self, paragraph: Paragraph) -> PdfParagraph:
         text = "".join(self.markup(run.text, bold=run.bold, italic=run.italic) for run in paragraph.runs)
+        plain = "".join(run.text for run in paragraph.runs)
         if paragraph.marker is None:
-            return PdfParagraph(text, self.body)
-        return PdfParagraph(text, self.list_item, bulletText=paragraph.marker)
+            return PdfParagraph(text, self.shaped(plain, self.body))
+        return PdfParagraph(text, self.shaped(plain, self.list_item), bulletText=paragraph.marker)
 
     def _story(self) -> list[Flowable]:
         doc = self.doc
@@ -226,7 +240,7 @@ class _Builder:
         flowables: list[Flowable] = [CondPageBreak(self._list_start_height(len(section.names)))]
         if section.heading:
             flowables.append(self.paragraph(one_line(section.heading), self.heading, bold=True))
-        names = [PdfParagraph(self.markup(one_line(name)), self.name) for name in section.names]
+        names = [self.paragraph(one_line(name), self.name) for name in section.names]
         if self.columns == 1 or len(names) < 2:
             flowables.extend(names)
         else:

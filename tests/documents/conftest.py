@@ -24,3 +24,19 @@ def cjk_fonts() -> tuple[Path, ...]:
     missing = unprintable_characters(names_only(list(CJK_NAMES)), fallback_fonts=fonts)
     assert not missing, CJK_FONT_NEEDED + f" (found {[str(font) for font in fonts]}, missing {sorted(missing)})"
     return fonts
+
+
+SHAPING_FONTS_NEEDED = (
+    "the PDF tests print Arabic and Devanagari names and need fonts for them: on Debian/Ubuntu "
+    "`apt-get install -y fonts-hosny-amiri fonts-lohit-deva`; see bot/documents/fonts.py"
+)
+
+
+@pytest.fixture(scope="session")
+def shaping_fonts() -> tuple[Path, ...]:
+    """The machine's fallback fonts, with Arabic and Devanagari; fails (not skips) with what to install."""
+    fonts = discover_fallback_fonts()
+    names = ["مركز الجالية العربية", "दक्षिण एशियाई श्रमिक संघ"]
+    missing = unprintable_characters(names_only(names), fallback_fonts=fonts)
+    assert not missing, SHAPING_FONTS_NEEDED + f" (found {[str(font) for font in fonts]}, missing {sorted(missing)})"
+    return fonts

@@ -230,3 +230,30 @@ def test_a_given_creation_time_and_a_very_long_footer() -> None:
 def test_invisible_characters_stay_invisible() -> None:
     lines = pdf_lines(build_pdf(names_only(["Hawai\u02bbi Immi\u00adgrant Coa\u200blition"]), fallback_fonts=()))
     assert names_from_lines(lines) == ["Hawaiʻi Immigrant Coa\u200blition"]
+
+
+ARABIC = "مركز الجالية العربية في ديترويت"
+DEVANAGARI = "दक्षिण एशियाई श्रमिक संघ"
+
+
+def _private_use(text: str) -> list[str]:
+    return [char for char in text if 0xE000 <= ord(char) <= 0xF8FF]
+
+
+def test_arabic_and_devanagari_names_are_shaped_not_drawn_letter_by_letter(
+    shaping_fonts: tuple[Path, ...], tmp_path: Path
+) -> None:
+    """Arabic letters join and run right to left, Devanagari letters form conjuncts: the PDF draws the glyphs
+    HarfBuzz chose (forms the fonts reach only through their shaping tables, which a text extractor reports as
+    private-use characters), while the Latin names beside them come back exactly."""
+    doc = names_only(["Alianza Americas", ARABIC, DEVANAGARI, "Zoe's Fund"])
+    assert unprintable_characters(doc, fallback_fonts=shaping_fonts) == frozenset()
+    data = build_pdf(doc, fallback_fonts=shaping_fonts)
+    lines = pdf_lines(data)
+    texts = [line.text for line in lines]
+    assert "Alianza Americas" in texts and "Zoe's Fund" in texts
+    arabic, devanagari = (line for line in lines[1:3])  # in the export's order, between the Latin names
+    assert texts[3] == "Zoe's Fund"
+    for line, font in ((arabic, "Amiri"), (devanagari, "Lohit-Devanagari")):
+        assert _private_use(line.text), f"{line.text!r} is drawn letter by letter: not shaped"
+        assert all(font in name for name in line.fonts), line.fonts
