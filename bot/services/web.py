@@ -8,6 +8,7 @@ near-duplicate review when it is let through. Like every service: a Session in, 
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +40,8 @@ from db.models import Letter, LetterTranslation, Signatory, WebEmail, WebRateCou
 
 #: Who a web sign-on's signer is, where a Slack member's id would be: no Slack id looks like it.
 WEB_ACTOR = Actor("web")
+# A page token as secrets.token_urlsafe writes it (URL-safe base64), and no longer than the column.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: ``verified_by`` of a sign-on whose email was confirmed (a coordinator's approval records their id).
 BY_EMAIL = "email"
 
@@ -70,7 +73,8 @@ class PageLetter:
 
 
 def letter_by_token(session: Session, token: str) -> Letter | None:
-    if not token or len(token) > 64:
+    # Only what secrets.token_urlsafe makes reaches the database (PostgreSQL refuses a NUL byte in text).
+    if not _TOKEN_SHAPE.fullmatch(token):
         return None
     return session.execute(select(Letter).where(Letter.web_token == token)).scalar_one_or_none()
 
