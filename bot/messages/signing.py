@@ -267,7 +267,9 @@ class SigningWords(CommonWords):
     def edit_saved_title(self) -> str:
         return self._("Saved")
 
-    def edit_saved(self) -> str:
+    def edit_saved(self, signer: bool) -> str:
+        if signer:
+            return self._(":white_check_mark: Your sign-on was updated. The receipt in your DMs shows the change.")
         return self._(":white_check_mark: Your sign-on was updated. We sent you the new receipt.")
 
     def edit_title(self) -> str:

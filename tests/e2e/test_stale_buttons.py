@@ -108,6 +108,7 @@ def test_an_edit_updates_the_receipt_in_place(app: RunningApp, coalition: Coalit
     wait_for_modal(fake, signer, "signon_edit_submit")
     response = app.driver.submit_view(signer, values=signon_values("Casa del Pueblo Houston", email="ana@casa.org"))
     assert response.ok and not response.errors, response.errors
+    assert "The receipt in your DMs shows the change" in json.dumps(response.view), response.view
 
     shown = fake.wait_until(lambda: "Casa del Pueblo Houston" in message_text(_now(fake, receipt)) or None)
     assert shown
