@@ -29,7 +29,7 @@ from db.models.letters import ChannelPost, LeadOrganization, Letter, LetterCoord
 from db.models.people import ChannelMember, ChannelRoster, LanguagePreference, SlackUser
 from db.models.records import AuditEntry, ExportRequest, ExportSnapshot
 from db.models.reminders import ReminderDelivery, ReminderMute, ReminderRun
-from db.models.signatories import Signatory, SignatoryContact, SignatoryNotice
+from db.models.signatories import ReceiptCopy, Signatory, SignatoryContact, SignatoryNotice
 
 __all__ = [
     "CITY_STATE_MAX",
@@ -60,6 +60,7 @@ __all__ = [
     "LetterDelivery",
     "LetterTranslation",
     "LetterVersion",
+    "ReceiptCopy",
     "ReminderDelivery",
     "ReminderMute",
     "ReminderRun",
