@@ -110,4 +110,9 @@ def test_unconfirmed_signers_are_counted_and_reminded_once_per_reminder(app: Run
             if "closed" in m.get("text", "") and "1 signer has not confirmed" in message_text(m)
         ]
     )
+    # Once closed, nobody can confirm: a reminder says so and sends nothing.
+    answer = app.driver.slash_command(coordinator, "/signon", f"remind {letter_id}", channel_id=coalition.public)
+    assert "is closed" in answer.body and "nobody was reminded" in answer.body, answer.body
+    time.sleep(1.5)
+    assert len(_reminded(fake, waiter)) == 2
     assert post_of(app, letter_id, coalition.public)
