@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.common import Block, actions, button, confirm_dialog, context, divider, escape, header, plain, section
-from bot.blocks.review import duplicate_pair_blocks
+from bot.blocks.review import duplicate_pair_blocks, undo_merge_blocks
 from bot.blocks.signon import sign_for_another_button
 from bot.contracts import ExportButton, LetterButton, RemindButton, SignatoryButton, Source
 from bot.messages import Words
@@ -36,6 +36,8 @@ class CoordinatorLetter:
     # Signers who have not confirmed the current version, and the reminder round a Remind button starts from.
     unconfirmed: int = 0
     reconfirm_round: int = 0
+    # Recent merges that can be undone: (merged, merged into).
+    merged: Sequence[tuple[Signatory, Signatory]] = ()
 
 
 def language_selector(w: Words, choice: str) -> Block:
@@ -168,5 +170,11 @@ def home_view(
                 if len(blocks) > HOME_BLOCKS_MAX - 4:
                     break
                 blocks.extend(duplicate_pair_blocks(w, new, existing))
+        if item.merged and len(blocks) < HOME_BLOCKS_MAX - 4:
+            blocks.append(context(w.recently_merged()))
+            for source, into in item.merged[:2]:
+                if len(blocks) > HOME_BLOCKS_MAX - 3:
+                    break
+                blocks.extend(undo_merge_blocks(w, source, into))
     blocks.append(actions(button(w.refresh(), ids.HOME_REFRESH), block_id="home_refresh"))
     return {"type": "home", "blocks": blocks[:HOME_BLOCKS_MAX]}

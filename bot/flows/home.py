@@ -12,7 +12,7 @@ from bot.blocks.home import CoordinatorLetter, MemberLetter, home_view
 from bot.messages import words
 from bot.runtime import Runtime
 from bot.services.letters import queries as letters
-from bot.services.signing.duplicates import pending_duplicates
+from bot.services.signing.duplicates import pending_duplicates, recent_merges
 from bot.services.signing.queries import signatories_of_user
 from bot.slack.api import slack_error
 from bot.slack.language import person_language
@@ -57,6 +57,7 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
                     letters.recent_signatories(session, letter.id, limit=5),
                     numbers.unconfirmed,
                     letter.reconfirm_round,
+                    recent_merges(session, letter.id, limit=2),
                 )
             )
         view = home_view(words(language.language), member, managed, language_choice=language.choice)
