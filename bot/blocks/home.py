@@ -9,7 +9,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.common import Block, actions, button, confirm_dialog, context, divider, escape, header, plain, section
-from bot.blocks.review import duplicate_pair_blocks
+from bot.blocks.review import duplicate_pair_blocks, undo_merge_blocks
 from bot.blocks.signon import sign_for_another_button
 from bot.contracts import ExportButton, LetterButton, RemindButton, SignatoryButton, Source
 from bot.messages import Words
@@ -53,6 +53,8 @@ class CoordinatorLetter:
     unconfirmed: int = 0
     reconfirm_round: int = 0
     delivery: DeliveryProgress | None = None
+    # Recent merges that can be undone: (merged, merged into).
+    merged: Sequence[tuple[Signatory, Signatory]] = ()
 
 
 def _delivery_line(w: Words, delivery: DeliveryProgress) -> Block:
@@ -225,5 +227,11 @@ def home_view(
                 if len(blocks) > HOME_BLOCKS_MAX - 4:
                     break
                 blocks.extend(duplicate_pair_blocks(w, new, existing))
+        if item.merged and len(blocks) < HOME_BLOCKS_MAX - 4:
+            blocks.append(context(w.recently_merged()))
+            for merged, into in item.merged[:2]:
+                if len(blocks) > HOME_BLOCKS_MAX - 3:
+                    break
+                blocks.extend(undo_merge_blocks(w, merged, into))
     blocks.append(actions(button(w.refresh(), ids.HOME_REFRESH), block_id="home_refresh"))
     return {"type": "home", "blocks": blocks[:HOME_BLOCKS_MAX]}

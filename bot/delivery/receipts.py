@@ -19,11 +19,13 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.orm import Session
 
 from bot.blocks.receipts import receipt_message
 from bot.delivery.claim import backoff, claim_many, claim_one, record
 from bot.messages import Words
 from bot.runtime import Runtime
+from bot.services.dialect import insert
 from bot.services.letters.queries import titles_in
 from bot.services.signing.duplicates import flag_near_duplicates as flag
 from bot.services.signing.queries import ReceiptView, receipt_view
@@ -32,7 +34,7 @@ from bot.slack.language import words_for
 from bot.slack.sending import Marker, NotSent, classify, find_sent, open_dm, send_once
 from bot.timeutil import utcnow
 from db.enums import ReceiptStatus, SignatoryStatus
-from db.models import Letter, Signatory
+from db.models import Letter, ReceiptCopy, Signatory
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +192,33 @@ def send_receipt(
     recipient = user_id or receipt.recipient_id
     w, receipt = for_reader(runtime, receipt, recipient)
     text, blocks = receipt_message(w, receipt, heading=w.receipt_updated() if updated else w.receipt_you_signed())
-    return send_dm(client, recipient, text, blocks, fallback_channel=receipt.fallback_channel_id) is not None
+    sent = send_dm(client, recipient, text, blocks, fallback_channel=receipt.fallback_channel_id)
+    if sent is not None and sent.ts and not sent.ephemeral and recipient != receipt.recipient_id:
+        # Someone besides the signer holds a receipt now: the refresh job keeps it current too.
+        channel, ts, revision = sent.channel, sent.ts, receipt.revision
+        runtime.db.transaction(
+            lambda session: record_copy(
+                session, signatory_id, user_id=recipient, channel=channel, ts=ts, revision=revision, now=utcnow()
+            )
+        )
+    return sent is not None
+
+
+def record_copy(
+    session: Session, signatory_id: int, *, user_id: str, channel: str, ts: str, revision: int, now: datetime
+) -> None:
+    session.execute(
+        insert(session, ReceiptCopy)
+        .values(
+            signatory_id=signatory_id,
+            user_id=user_id,
+            channel=channel,
+            ts=ts,
+            shown_revision=revision,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "ts"])
+    )
 
 
 def _still_mine(runtime: Runtime, signatory_id: int) -> bool:

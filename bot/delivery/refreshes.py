@@ -1,5 +1,6 @@
-"""Receipts kept true, and signers told: the receipt DM is updated in place after every change it shows, and a
-signer whose organization a coordinator merged or removed gets a DM saying so.
+"""Receipts kept true, and signers told: the receipt DM (the signer's, and each copy sent to someone else) is
+updated in place after every change it shows, and a signer whose organization a coordinator merged, removed or
+restored gets a DM saying so.
 
 Both follow claim -> call Slack -> record (claim.py). A refresh claims the signatory's receipt with a lease,
 renders the sign-on as it is now, updates the message with ``chat.update`` and records the revision it showed;
@@ -27,7 +28,7 @@ from bot.slack.language import words_for
 from bot.slack.sending import Marker, NotSent, classify, find_sent, open_dm, send_once
 from bot.timeutil import utcnow
 from db.enums import DeliveryStatus, ReceiptStatus
-from db.models import Letter, Signatory, SignatoryNotice
+from db.models import Letter, ReceiptCopy, Signatory, SignatoryNotice
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,60 @@ def _refresh(runtime: Runtime, signatory_id: int) -> None:
         # The message is gone or cannot be edited: nothing to keep current; an old button still checks the state.
         log.warning("receipt refresh for signatory %s: %s; not updated", signatory_id, failure.code)
     record(runtime.db, Signatory, signatory_id, where=mine, values=done)
+
+
+# -- copies: receipts sent to someone besides the signer -------------------------------------------------------
+
+_CURRENT_REVISION = select(Signatory.receipt_revision).where(Signatory.id == ReceiptCopy.signatory_id).scalar_subquery()
+
+
+def _copy_due(now: datetime) -> list[ColumnElement[bool]]:
+    return [
+        ReceiptCopy.shown_revision < _CURRENT_REVISION,
+        or_(ReceiptCopy.claimed_by.is_(None), ReceiptCopy.lease_until < now),
+    ]
+
+
+def refresh_copies(runtime: Runtime) -> None:
+    """Update every receipt copy that shows an older state of its sign-on, the same way as the signer's."""
+    now = utcnow()
+    with runtime.db.read() as session:
+        if session.execute(select(ReceiptCopy.id).where(*_copy_due(now)).limit(1)).first() is None:
+            return
+    claimed = claim_many(
+        runtime.db,
+        ReceiptCopy,
+        where=_copy_due(now),
+        values={"claimed_by": runtime.worker_id, "lease_until": now + REFRESH_LEASE},
+        order_by=[ReceiptCopy.id],
+        limit=BATCH,
+    )
+    for copy_id in claimed:
+        _refresh_copy(runtime, copy_id)
+
+
+def _refresh_copy(runtime: Runtime, copy_id: int) -> None:
+    mine = [ReceiptCopy.claimed_by == runtime.worker_id]
+    with runtime.db.read() as session:
+        copy = session.get(ReceiptCopy, copy_id)
+        receipt = receipt_view(session, copy.signatory_id) if copy else None
+        letter = session.get(Letter, receipt.letter_id) if receipt else None
+        if copy is None or receipt is None or letter is None:
+            return
+        channel, ts, reader, team_id = copy.channel, copy.ts, copy.user_id, letter.team_id
+    w, receipt = for_reader(runtime, receipt, reader)
+    text, blocks = receipt_message(w, receipt, heading=w.receipt_updated())
+    done = {"shown_revision": receipt.revision, "claimed_by": None, "lease_until": None}
+    try:
+        runtime.background_client(team_id).chat_update(channel=channel, ts=ts, text=text, blocks=blocks, mrkdwn=False)
+    except (SlackClientError, OSError) as error:
+        failure = classify(error)
+        if failure.transient:
+            wait = timedelta(seconds=failure.retry_after or 5)
+            record(runtime.db, ReceiptCopy, copy_id, where=mine, values={"lease_until": utcnow() + wait})
+            return
+        log.warning("receipt copy %s refresh: %s; not updated", copy_id, failure.code)
+    record(runtime.db, ReceiptCopy, copy_id, where=mine, values=done)
 
 
 # -- notices --------------------------------------------------------------------------------------------------
@@ -216,4 +271,5 @@ def resolve_expired_notices(runtime: Runtime, now: datetime) -> None:
 def keep_receipts_true(runtime: Runtime) -> None:
     """The refresh job: receipts updated in place, then the notices owed."""
     refresh_receipts(runtime)
+    refresh_copies(runtime)
     deliver_notices(runtime)

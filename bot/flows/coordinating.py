@@ -144,6 +144,8 @@ def remind(runtime: Runtime, user_id: str, letter_id: int, after_round: int | No
     )
     if outcome is None:
         return w.signon_missing()
+    if outcome.closed:
+        return w.closed_nobody_to_remind(letter_id)
     if outcome.already:
         return w.already_reminded()
     if not outcome.count:

@@ -114,7 +114,8 @@ def submit_edit(runtime: Runtime, ack: Ack, client: WebClient, body: dict[str, A
         ack(response_action="errors", errors={ids.ORG_BLOCK: w.storage_down()})
         return None
     if isinstance(outcome, Updated):
-        ack(response_action="update", view=signon_blocks.message_modal(w, w.edit_saved_title(), w.edit_saved()))
+        saved = w.edit_saved(is_signer(runtime, outcome.signatory_id, user["id"]))
+        ack(response_action="update", view=signon_blocks.message_modal(w, w.edit_saved_title(), saved))
         return outcome.signatory_id
     if isinstance(outcome, NameTaken):
         error = w.name_taken(outcome.org_name)

@@ -17,7 +17,7 @@ from bot.runtime import Runtime
 from bot.services import delivery as delivery_service
 from bot.services import web
 from bot.services.letters import queries as letters
-from bot.services.signing.duplicates import pending_duplicates
+from bot.services.signing.duplicates import pending_duplicates, recent_merges
 from bot.services.signing.queries import signatories_of_user
 from bot.slack.api import slack_error
 from bot.slack.language import person_language
@@ -70,6 +70,7 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
                     unconfirmed=numbers.unconfirmed,
                     reconfirm_round=letter.reconfirm_round,
                     delivery=_delivery_progress(session, letter.id),
+                    merged=recent_merges(session, letter.id, limit=2),
                 )
             )
         view = home_view(w, member, managed, language_choice=language.choice)

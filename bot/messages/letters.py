@@ -270,9 +270,12 @@ class LetterWords(CommonWords):
     def letter_problem(self, problem: Problem) -> str:
         """An inline error under one field of the letter modal."""
         p = problem.params
+        limit = int(str(p.get("limit") or 0))
         texts = {
             LetterProblem.TITLE_MISSING: lambda: self._("Give the letter a title."),
-            LetterProblem.TITLE_TOO_LONG: lambda: self._("Keep the title under {limit} characters.", limit=p["limit"]),
+            LetterProblem.TITLE_TOO_LONG: lambda: self._n(
+                "Keep the title under {count} character.", "Keep the title under {count} characters.", limit
+            ),
             LetterProblem.TEXT_MISSING: lambda: self._("Paste the text of the letter."),
             LetterProblem.TRANSLATION_TITLE_MISSING: lambda: self._("Give the translation its title too."),
             LetterProblem.TRANSLATION_TEXT_MISSING: lambda: self._(
@@ -281,7 +284,7 @@ class LetterWords(CommonWords):
             LetterProblem.TEXT_TOO_LONG: lambda: self._n(
                 "The letter is {length} characters; the limit is {count}.",
                 "The letter is {length} characters; the limit is {count}.",
-                int(str(p["limit"])),
+                limit,
                 length=self.number(int(str(p["length"]))),
             ),
             LetterProblem.DATE_MISSING: lambda: self._("Pick the deadline date."),
@@ -289,14 +292,25 @@ class LetterWords(CommonWords):
             LetterProblem.DEADLINE_PAST: lambda: self._("The deadline is in the past. Pick a future date and time."),
             LetterProblem.DEADLINE_TOO_FAR: lambda: self._("Pick a deadline within the next year."),
             LetterProblem.CHANNELS_MISSING: lambda: self._("Pick at least one channel to post the letter in."),
-            LetterProblem.TOO_MANY_CHANNELS: lambda: self._("Pick at most {limit} channels.", limit=p["limit"]),
-            LetterProblem.LEAD_TOO_LONG: lambda: self._(
-                "“{start}…” is longer than {limit} characters.", start=p["start"], limit=p["limit"]
+            LetterProblem.TOO_MANY_CHANNELS: lambda: self._n(
+                "Pick at most {count} channel.", "Pick at most {count} channels.", limit
             ),
-            LetterProblem.TOO_MANY_LEADS: lambda: self._("List at most {limit} lead organizations.", limit=p["limit"]),
-            LetterProblem.TOO_MANY_REMINDERS: lambda: self._("Use at most {limit} reminders.", limit=p["limit"]),
-            LetterProblem.REMINDER_TOO_EARLY: lambda: self._(
-                "Reminders can be at most {days}d before the deadline.", days=p["days"]
+            LetterProblem.LEAD_TOO_LONG: lambda: self._n(
+                "“{start}…” is longer than {count} character.",
+                "“{start}…” is longer than {count} characters.",
+                limit,
+                start=p["start"],
+            ),
+            LetterProblem.TOO_MANY_LEADS: lambda: self._n(
+                "List at most {count} lead organization.", "List at most {count} lead organizations.", limit
+            ),
+            LetterProblem.TOO_MANY_REMINDERS: lambda: self._n(
+                "Use at most {count} reminder.", "Use at most {count} reminders.", limit
+            ),
+            LetterProblem.REMINDER_TOO_EARLY: lambda: self._n(
+                "Reminders can be at most {count}d before the deadline.",
+                "Reminders can be at most {count}d before the deadline.",
+                int(str(p["days"])),
             ),
             LetterProblem.REMINDER_NOT_DURATION: lambda: self._(
                 "“{text}” is not a duration like 72h, 24h, 30m or 2d. Use a list like 72h, 24h, 2h (or leave it "
@@ -308,15 +322,22 @@ class LetterWords(CommonWords):
                 text=p["text"],
             ),
             LetterProblem.PART_TOO_LONG: lambda: self._n(
-                "Keep this under {count} character.", "Keep this under {count} characters.", int(str(p["limit"]))
+                "Keep this under {count} character.", "Keep this under {count} characters.", limit
             ),
-            LetterProblem.PART_LINE_TOO_LONG: lambda: self._(
-                "The line “{start}…” is longer than {limit} characters.", start=p["start"], limit=p["limit"]
+            LetterProblem.PART_LINE_TOO_LONG: lambda: self._n(
+                "The line “{start}…” is longer than {count} character.",
+                "The line “{start}…” is longer than {count} characters.",
+                limit,
+                start=p["start"],
             ),
-            LetterProblem.TOO_MANY_ADDRESSEES: lambda: self._(
-                "List at most {limit} addressees (a blank line separates two).", limit=p["limit"]
+            LetterProblem.TOO_MANY_ADDRESSEES: lambda: self._n(
+                "List at most {count} addressee (a blank line separates two).",
+                "List at most {count} addressees (a blank line separates two).",
+                limit,
             ),
-            LetterProblem.TOO_MANY_CC: lambda: self._("List at most {limit} people to copy.", limit=p["limit"]),
+            LetterProblem.TOO_MANY_CC: lambda: self._n(
+                "List at most {count} person to copy.", "List at most {count} people to copy.", limit
+            ),
         }
         return texts[LetterProblem(problem.code)]()
 

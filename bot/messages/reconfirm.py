@@ -58,6 +58,13 @@ class ReconfirmWords(CommonWords):
     def nobody_to_remind(self, version: int) -> str:
         return self._("Every signer has confirmed version {version}: there is nobody to remind.", version=version)
 
+    def closed_nobody_to_remind(self, letter_id: int) -> str:
+        return self._(
+            "Letter #{id} is closed, so signers can no longer confirm it: nobody was reminded. `/signon reopen {id}` "
+            "opens it again.",
+            id=letter_id,
+        )
+
     def already_reminded(self) -> str:
         return self._("That reminder already went out; nothing was sent twice.")
 

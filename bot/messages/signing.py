@@ -65,24 +65,38 @@ class SigningWords(CommonWords):
 
     def form_problem(self, problem: Problem) -> str:
         """An inline error under one field of the sign-on form."""
-        limit = problem.params.get("limit")
+        limit = int(str(problem.params.get("limit") or 0))
         texts = {
             FormProblem.ORG_MISSING: lambda: self._(
                 "Enter your organization's name as it should appear in the letter."
             ),
             FormProblem.ORG_NO_LETTERS: lambda: self._("An organization name needs at least one letter or number."),
-            FormProblem.ORG_TOO_LONG: lambda: self._(
-                "Please keep the organization name under {limit} characters.", limit=limit
+            FormProblem.ORG_TOO_LONG: lambda: self._n(
+                "Please keep the organization name under {count} character.",
+                "Please keep the organization name under {count} characters.",
+                limit,
             ),
             FormProblem.NAME_MISSING: lambda: self._("Enter your name."),
-            FormProblem.NAME_TOO_LONG: lambda: self._("Please keep your name under {limit} characters.", limit=limit),
+            FormProblem.NAME_TOO_LONG: lambda: self._n(
+                "Please keep your name under {count} character.",
+                "Please keep your name under {count} characters.",
+                limit,
+            ),
             FormProblem.TITLE_MISSING: lambda: self._("Enter your title or role at the organization."),
-            FormProblem.TITLE_TOO_LONG: lambda: self._("Please keep the title under {limit} characters.", limit=limit),
+            FormProblem.TITLE_TOO_LONG: lambda: self._n(
+                "Please keep the title under {count} character.",
+                "Please keep the title under {count} characters.",
+                limit,
+            ),
             FormProblem.EMAIL_MISSING: lambda: self._("Enter an email address coordinators can reach you at."),
             FormProblem.EMAIL_INVALID: lambda: self._("That doesn't look like an email address (name@example.org)."),
-            FormProblem.CITY_TOO_LONG: lambda: self._("Please keep this under {limit} characters.", limit=limit),
+            FormProblem.CITY_TOO_LONG: lambda: self._n(
+                "Please keep this under {count} character.", "Please keep this under {count} characters.", limit
+            ),
             FormProblem.ORG_TYPE_UNKNOWN: lambda: self._("Pick one of the listed organization types."),
-            FormProblem.NOTE_TOO_LONG: lambda: self._("Please keep the note under {limit} characters.", limit=limit),
+            FormProblem.NOTE_TOO_LONG: lambda: self._n(
+                "Please keep the note under {count} character.", "Please keep the note under {count} characters.", limit
+            ),
             FormProblem.NOT_AUTHORIZED: lambda: self._(
                 "Please confirm you are authorized to sign for this organization."
             ),
@@ -267,7 +281,9 @@ class SigningWords(CommonWords):
     def edit_saved_title(self) -> str:
         return self._("Saved")
 
-    def edit_saved(self) -> str:
+    def edit_saved(self, signer: bool) -> str:
+        if signer:
+            return self._(":white_check_mark: Your sign-on was updated. The receipt in your DMs shows the change.")
         return self._(":white_check_mark: Your sign-on was updated. We sent you the new receipt.")
 
     def edit_title(self) -> str:

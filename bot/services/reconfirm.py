@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import audit
 from bot.services.dialect import changed
-from db.enums import SignatoryStatus
+from db.enums import LetterStatus, SignatoryStatus
 from db.models import Letter, Signatory
 
 
@@ -37,6 +37,7 @@ class Reminding:
     version: int
     round: int
     already: bool = False
+    closed: bool = False
 
 
 def remind_unconfirmed(
@@ -50,6 +51,9 @@ def remind_unconfirmed(
         return None
     current = letter.reconfirm_round or 0
     count = unconfirmed(session, letter_id)
+    if letter.status != LetterStatus.OPEN:
+        # Sign-ons closed: nobody can confirm any more, so nobody is reminded.
+        return Reminding(letter_id, count, letter.current_version, current, closed=True)
     if after_round is not None and after_round != current:
         return Reminding(letter_id, count, letter.current_version, current, already=True)
     if count == 0:

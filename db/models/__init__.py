@@ -30,7 +30,7 @@ from db.models.letters import ChannelPost, LeadOrganization, Letter, LetterCoord
 from db.models.people import ChannelMember, ChannelRoster, LanguagePreference, SlackUser
 from db.models.records import AuditEntry, ExportRequest, ExportSnapshot
 from db.models.reminders import ReminderDelivery, ReminderMute, ReminderRun
-from db.models.signatories import Signatory, SignatoryContact, SignatoryNotice
+from db.models.signatories import ReceiptCopy, Signatory, SignatoryContact, SignatoryNotice
 from db.models.web import WebEmail, WebRateCount
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "LetterDelivery",
     "LetterTranslation",
     "LetterVersion",
+    "ReceiptCopy",
     "ReminderDelivery",
     "ReminderMute",
     "ReminderRun",

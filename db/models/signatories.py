@@ -158,3 +158,23 @@ class SignatoryNotice(Base):
         UniqueConstraint("signatory_id", "kind", "revision"),
         Index("ix_signatory_notices_status", "status"),
     )
+
+
+class ReceiptCopy(Base):
+    """A receipt DM sent to someone besides the signer (a person the signer added, a coordinator who edited the
+    sign-on): kept current like the signer's, with the same claim (``claimed_by`` and a lease) and the revision it
+    shows. One row per message (the constraint)."""
+
+    __tablename__ = "receipt_copies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signatory_id: Mapped[int] = mapped_column(ForeignKey("signatories.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX))
+    channel: Mapped[str] = mapped_column(String(SLACK_ID_MAX))
+    ts: Mapped[str] = mapped_column(String(32))
+    shown_revision: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("channel", "ts"), Index("ix_receipt_copies_signatory", "signatory_id"))

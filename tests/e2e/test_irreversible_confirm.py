@@ -140,6 +140,8 @@ def test_a_merge_is_undone_from_the_review_queue(app: RunningApp, coalition: Coa
     fake.wait_until(lambda: len(signatories(app.database_url, letter_id)) == 1)
     assert signer in _contacts(app.database_url, hub)
 
+    # App Home offers the same undo, asking first too.
+    _asks_first(home_view_of(app, coordinator)["blocks"], "review_unmerge")
     queue = _review(app, coalition, letter_id)
     assert "Sunrise Boston → Sunrise Movement Boston Hub" in message_text(queue)
     _asks_first(queue["blocks"], "review_unmerge")

@@ -9,7 +9,7 @@ import re
 import time
 from typing import Any
 
-from tests.conftest import Coalition, RunningApp
+from tests.conftest import Coalition, RunningApp, start_app
 from tests.e2e.steps import (
     close_letter,
     create_letter,
@@ -110,4 +110,38 @@ def test_unconfirmed_signers_are_counted_and_reminded_once_per_reminder(app: Run
             if "closed" in m.get("text", "") and "1 signer has not confirmed" in message_text(m)
         ]
     )
+    # Once closed, nobody can confirm: a reminder says so and sends nothing.
+    answer = app.driver.slash_command(coordinator, "/signon", f"remind {letter_id}", channel_id=coalition.public)
+    assert "is closed" in answer.body and "nobody was reminded" in answer.body, answer.body
+    time.sleep(1.5)
+    assert len(_reminded(fake, waiter)) == 2
     assert post_of(app, letter_id, coalition.public)
+
+
+def test_two_processes_send_each_reminder_to_confirm_once(
+    fake: FakeSlack, coalition: Coalition, database_url: str
+) -> None:
+    one = start_app(fake, database_url, coalition)
+    two = start_app(fake, database_url, coalition)
+    try:
+        text = letter_text(3500)
+        letter_id = create_letter(one, coalition, text=text)
+        signers = coalition.members[:3]
+        for index, member in enumerate(signers):
+            sign_on(one, member, letter_id, coalition.public, f"Organization {index}", email=f"m{index}@org.org")
+        wait_for_receipts(one, letter_id)
+        _edit_substantively(one, coalition, letter_id, text)
+        for member in signers:
+            fake.wait_until(lambda m=member: _asked(fake, m), timeout=20)
+        answer = two.driver.slash_command(
+            coalition.coordinator, "/signon", f"remind {letter_id}", channel_id=coalition.public
+        )
+        assert "Reminding 3 signers" in answer.body, answer.body
+        for member in signers:
+            fake.wait_until(lambda m=member: _reminded(fake, m), timeout=20)
+        time.sleep(2)
+        assert [len(_reminded(fake, member)) for member in signers] == [1, 1, 1]
+        assert [len(_asked(fake, member)) for member in signers] == [2, 2, 2], "one ask, one reminder each"
+    finally:
+        one.process.stop()
+        two.process.stop()

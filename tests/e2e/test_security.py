@@ -803,7 +803,7 @@ def test_overlong_input_is_refused_and_never_stored(app: RunningApp, coalition: 
     open_signon_from_post(app, member, letter_id, coalition.public)
     for field, value, block, words in [
         ("org", "O" * 5000, "org", "under 200"),
-        ("note", "N" * 50_000, "note", "under 1000"),
+        ("note", "N" * 50_000, "note", "under 1,000"),  # counts are written as the language writes them
         ("name", "P" * 5000, "name", "under 120"),
     ]:
         values = signon_values("Reasonable Org") if field != "org" else signon_values(value)

@@ -108,6 +108,7 @@ def test_an_edit_updates_the_receipt_in_place(app: RunningApp, coalition: Coalit
     wait_for_modal(fake, signer, "signon_edit_submit")
     response = app.driver.submit_view(signer, values=signon_values("Casa del Pueblo Houston", email="ana@casa.org"))
     assert response.ok and not response.errors, response.errors
+    assert "The receipt in your DMs shows the change" in json.dumps(response.view), response.view
 
     shown = fake.wait_until(lambda: "Casa del Pueblo Houston" in message_text(_now(fake, receipt)) or None)
     assert shown
@@ -247,3 +248,26 @@ def test_an_old_different_organizations_after_the_signer_merged_says_so(app: Run
         row = session.get(Signatory, boston)
         assert row is not None and (row.status, row.duplicate_review) == ("merged", None)
     assert not _notices(fake, signer), "the signer merged it themselves: nobody tells them"
+
+
+def test_a_receipt_sent_to_someone_the_signer_added_is_kept_current_too(app: RunningApp, coalition: Coalition) -> None:
+    fake, signer, colleague = app.fake, coalition.members[0], coalition.members[1]
+    letter_id = create_letter(app, coalition)
+    sign_on(app, signer, letter_id, coalition.public, "Org One", email="a@orgone.org")
+    response = sign_on(app, colleague, letter_id, coalition.public, "org one", name="Ben Ortiz", email="b@orgone.org")
+    wait_for_receipts(app, letter_id)
+    [org] = signatories(app.database_url, letter_id)
+    # The colleague asks to be added from the already-signed view; the signer lets them: they get a receipt.
+    assert response.view is not None
+    app.driver.click(colleague, "ask_to_act", str(org.id), view_id=str(response.view["id"]))
+    request = fake.wait_until(lambda: [m for m in fake.dm_messages(signer) if "asks to be able" in message_text(m)])
+    app.driver.click(signer, "let_act", f"{org.id}:{colleague}", message=(request[-1]["channel"], request[-1]["ts"]))
+    copy = _receipt(fake, colleague)
+    assert {"edit_signature", "withdraw_signature"} <= _action_ids(copy)
+
+    # The signer withdraws from their own receipt: both receipts say so, without Edit or Withdraw.
+    mine = _receipt(fake, signer)
+    app.driver.click(signer, "withdraw_signature", message=(mine["channel"], mine["ts"]))
+    for receipt in (mine, copy):
+        fake.wait_until(lambda r=receipt: "Withdrawn" in message_text(_now(fake, r)) or None, timeout=20)
+        assert _action_ids(_now(fake, receipt)).isdisjoint({"edit_signature", "withdraw_signature"})

@@ -62,9 +62,32 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_signatory_notices_status", "signatory_notices", ["status"], unique=False)
+    op.create_table(
+        "receipt_copies",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("signatory_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("ts", sa.String(length=32), nullable=False),
+        sa.Column("shown_revision", sa.Integer(), nullable=False),
+        sa.Column("claimed_by", sa.String(length=64), nullable=True),
+        sa.Column("lease_until", db.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", db.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["signatory_id"],
+            ["signatories.id"],
+            name=op.f("fk_receipt_copies_signatory_id_signatories"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_receipt_copies")),
+        sa.UniqueConstraint("channel", "ts", name=op.f("uq_receipt_copies_channel_ts")),
+    )
+    op.create_index("ix_receipt_copies_signatory", "receipt_copies", ["signatory_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_receipt_copies_signatory", table_name="receipt_copies")
+    op.drop_table("receipt_copies")
     op.drop_index("ix_signatory_notices_status", table_name="signatory_notices")
     op.drop_table("signatory_notices")
     with op.batch_alter_table("signatories") as batch:
