@@ -89,7 +89,8 @@ def exported_texts(app: RunningApp, coalition: Coalition, letter_id: int) -> tup
         docx = [f for f in new if f["filename"].endswith(".docx")]
         return (pdf[-1], docx[-1]) if pdf and docx else None
 
-    pdf, docx = fake.wait_until(both, timeout=15)
+    # Generous: a delivery also sends the final list and the thanks, each with its own PDF, before these.
+    pdf, docx = fake.wait_until(both, timeout=40)
     pdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf["content"])).pages)
     docx_text = "\n".join(p.text for p in Document(io.BytesIO(docx["content"])).paragraphs)
     return pdf_text, docx_text
