@@ -8,6 +8,7 @@ near-duplicate review when it is let through. Like every service: a Session in, 
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -69,8 +70,13 @@ class PageLetter:
         return next((text for text in self.texts if text.language == language), self.texts[0])
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 def letter_by_token(session: Session, token: str) -> Letter | None:
-    if not token or len(token) > 64:
+    """The letter whose page token this is; anything not shaped like a token is no letter's (and never reaches
+    the database: PostgreSQL refuses a NUL in a string)."""
+    if not _TOKEN.fullmatch(token):
         return None
     return session.execute(select(Letter).where(Letter.web_token == token)).scalar_one_or_none()
 
