@@ -124,13 +124,23 @@ def fill(driver: Any, **fields: str) -> None:
 
 def submit(driver: Any) -> None:
     """Press the form's button and wait for the page it leads to (the browser navigates on its own time)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+    def left(current: Any) -> bool:
+        try:
+            return bool(expected_conditions.staleness_of(page)(current))
+        except WebDriverException:
+            # Chromium sometimes answers "node does not belong to the document" rather than "stale": the same.
+            return True
+
+    WebDriverWait(driver, 30).until(left)
+    WebDriverWait(driver, 30).until(lambda current: current.execute_script("return document.readyState") == "complete")
 
 
 def text_of(driver: Any) -> str:
