@@ -2,18 +2,21 @@
 
     python -m bench.public_page            # 600 Slack sign-ons, 600 web visitors (view, then sign), 20 + 20 clients
     python -m bench.public_page --quick    # 200 + 200
+    python -m bench.public_page --web-rate 10     # visitors arriving at 10 a second (paced), not flat out
 
 signon runs as the Procfile runs it (``python -m bot web``, gunicorn + uvicorn, the defaults of bot/settings.py,
 a SQLite file) against the local Slack double, without SMTP (web sign-ons wait for a coordinator). The per-address
 rate limit is raised for the run (every visitor here comes from 127.0.0.1); the per-letter one is left as it is
 set below, so its counting (one database write per form) is part of what is measured.
 
-Three timed phases, each on a fresh set of members and organizations:
+Four timed phases, each on a fresh set of members and organizations:
 
 1. Slack alone: sign-on form submissions from ``--clients`` closed-loop clients (bench/loadgen.py);
-2. the web alone: ``--clients`` visitors at once, each opening the page (GET) and then sending the form (POST,
-   with the page's CSRF cookie and token), as a browser does, one visitor after another per client;
-3. both at the same time.
+2. the web alone: ``--web-clients`` visitors at once, each opening the page (GET) and then sending the form
+   (POST, with the page's CSRF cookie and token), as a browser does, one visitor after another per client
+   (paced at ``--web-rate`` visitors a second when given);
+3. both at the same time (the web load runs through the whole Slack burst);
+4. Slack alone again: the control for the machine drifting between phases (it is shared).
 
 Reported: Slack acknowledgement latency alone and alongside the web load (the point: not slowed), page view
 and form post latency and rate, every status code (no 5xx), and a database check that every acknowledged
@@ -44,8 +47,11 @@ from tests.e2e.steps import create_letter, db_session, post_of
 from tests.e2e.web_steps import enable_page, form_fields
 
 
-def web_load(port: int, token: str, names: list[str], clients: int) -> dict[str, Any]:
-    """Each client: GET the page, POST the form, next visitor (a fresh cookie each time). Runs in its own process."""
+def web_load(port: int, token: str, names: list[str], clients: int, rate: float = 0.0) -> dict[str, Any]:
+    """Each client: GET the page, POST the form, next visitor (a fresh cookie each time). Runs in its own process.
+
+    ``rate`` > 0: visitors arrive at that many a second (the n-th not before n / rate seconds), as real visitors
+    do; 0: each client starts its next visitor at once (as much as the app can take)."""
     views: list[float] = []
     posts: list[float] = []
     statuses: dict[str, int] = {}
@@ -60,6 +66,9 @@ def web_load(port: int, token: str, names: list[str], clients: int) -> dict[str,
                 if not queue:
                     break
                 i, name = queue.pop()
+                slot = started + (len(names) - len(queue) - 1) / rate if rate > 0 else 0.0
+            if slot > time.monotonic():
+                time.sleep(slot - time.monotonic())
             began = time.monotonic()
             connection.request("GET", f"/l/{token}", headers={"Accept-Language": "en-US"})
             response = connection.getresponse()
@@ -93,9 +102,11 @@ def web_load(port: int, token: str, names: list[str], clients: int) -> dict[str,
     return {"views": views, "posts": posts, "statuses": statuses, "seconds": time.monotonic() - started}
 
 
-def run_web_load(port: int, token: str, names: list[str], clients: int, work_dir: Path) -> dict[str, Any]:
+def run_web_load(
+    port: int, token: str, names: list[str], clients: int, work_dir: Path, rate: float = 0.0
+) -> dict[str, Any]:
     job = work_dir / f"web-{time.monotonic_ns()}.json"
-    job.write_text(json.dumps({"port": port, "token": token, "names": names, "clients": clients}))
+    job.write_text(json.dumps({"port": port, "token": token, "names": names, "clients": clients, "rate": rate}))
     out = job.with_suffix(".out.json")
     subprocess.run([sys.executable, "-m", "bench.public_page", "--web-load", str(job), str(out)], check=True)
     return dict(json.loads(out.read_text()))
@@ -110,25 +121,27 @@ def summary(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=20, help="Slack clients")
+    parser.add_argument("--web-clients", type=int, default=20, help="visitors at once")
+    parser.add_argument("--web-rate", type=float, default=0.0, help="visitors a second (0: as fast as they can)")
     parser.add_argument("--web-load", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.web_load:
         job = json.loads(Path(args.web_load[0]).read_text())
-        result = web_load(job["port"], job["token"], job["names"], job["clients"])
+        result = web_load(job["port"], job["token"], job["names"], job["clients"], job["rate"])
         Path(args.web_load[1]).write_text(json.dumps(result))
         return
     count = 200 if args.quick else 600
     common.print_machine()
     names = common.org_names(count * 5)
-    slack_names, web_names = names[: count * 2], names[count * 2 : count * 4]
+    slack_names, web_names = names[: count * 3], names[count * 3 : count * 5]
     with common.workspace() as ws:
         app = ws.start_app({"SIGNON_WEB_RATE_PER_ADDRESS": "100000", "SIGNON_WEB_RATE_PER_LETTER": "100000"})
         note(f"signon: python -m bot web, settings {common.procfile_defaults()}")
         letter_id = create_letter(app, ws.coalition)
         token = enable_page(app.database_url, letter_id, web_show_list=True)
         channel, ts = post_of(app, letter_id, ws.coalition.public)
-        users = common.add_users(ws.fake, count * 2, "signer", ws.coalition.public)
+        users = common.add_users(ws.fake, count * 3, "signer", ws.coalition.public)
         took = open_forms(
             ws.fake, users, "signon_submit", lambda u: app.driver.click(u, "sign_on", message=(channel, ts)), 16
         )
@@ -139,16 +152,18 @@ def main() -> None:
 
         note(common.wait_for_quiet_machine(max_wait=15))
         alone = common.run_load(url, bodies[:count], args.clients, work_dir=ws.directory)
-        web_alone = run_web_load(port, token, web_names[:count], args.clients, ws.directory)
+        web_alone = run_web_load(port, token, web_names[:count], args.web_clients, ws.directory, args.web_rate)
         both: dict[str, Any] = {}
 
         def web_side() -> None:
-            both.update(run_web_load(port, token, web_names[count:], args.clients, ws.directory))
+            both.update(run_web_load(port, token, web_names[count:], args.web_clients, ws.directory, args.web_rate))
 
         side = threading.Thread(target=web_side)
         side.start()
-        together = common.run_load(url, bodies[count:], args.clients, work_dir=ws.directory)
+        together = common.run_load(url, bodies[count : count * 2], args.clients, work_dir=ws.directory)
         side.join()
+        # The control: Slack alone once more, so a drift of the machine between phases is not read as the web's.
+        again = common.run_load(url, bodies[count * 2 :], args.clients, work_dir=ws.directory)
 
         with db_session(app.database_url) as session:
             by_status = dict(
@@ -182,9 +197,15 @@ def main() -> None:
             json.dumps(both["statuses"]),
         ],
         ["web form posts with Slack load", summary(both["posts"]), "", ""],
+        [
+            "Slack sign-ons alone, again",
+            summary(again.latencies),
+            f"{again.throughput:.0f}/s",
+            json.dumps(again.statuses),
+        ],
     ]
     print(table(rows, ["phase", "p50 / p95 / p99 / max", "rate", "statuses"]))
-    print(f"signatories by status: {by_status} (expected active {count * 2}, pending {count * 2})")
+    print(f"signatories by status: {by_status} (expected active {count * 3}, pending {count * 2})")
     print(f"Slack acks over 3 s: {alone.summary()['over_3s']} alone, {together.summary()['over_3s']} with web load")
     print(f"log problems: {problems or 'none'}")
 

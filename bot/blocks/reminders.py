@@ -57,7 +57,8 @@ def run_digest_message(w: Words, digest: RunDigest) -> tuple[str, list[Block]]:
 
 
 def signon_digest_message(w: Words, digest: SignonDigest) -> tuple[str, list[Block]]:
-    names = digest.new_names
+    web = f" ({w.source_name('web')})"
+    names = [f"{name}{web}" if name in digest.from_web else name for name in digest.new_names]
     blocks: list[Block] = [
         section(w.new_signons(len(names), digest.letter_id, escape(digest.title), digest.count)),
         context(plain(truncate(w.new_list(", ".join(names)), 2000), emoji=False)),

@@ -30,7 +30,7 @@ from bot.settings import Settings
 from bot.timeutil import utcnow
 from bot.web.public import links
 from bot.web.public.links import Signer
-from db.enums import DeliveryStatus
+from db.enums import DeliveryStatus, SignatoryStatus
 from db.models import Signatory, WebEmail
 
 log = logging.getLogger(__name__)
@@ -58,13 +58,19 @@ def link(settings: Settings, signer: Signer, kind: str, signatory_id: int, nonce
 
 
 def build_email(runtime: Runtime, email_id: int) -> EmailMessage | None:
-    """The confirmation email of one row, in its signer's language; None when its sign-on is gone."""
+    """The confirmation email of one row, in its signer's language; None when its sign-on no longer waits for it."""
     settings = runtime.settings
     assert settings.smtp is not None and settings.public_url is not None
     with runtime.db.read() as session:
         row = session.get(WebEmail, email_id)
         signatory = session.get(Signatory, row.signatory_id) if row else None
-        if row is None or signatory is None:
+        # Signed again since (a new nonce), signed in Slack instead, withdrawn or decided: nothing to confirm.
+        if (
+            row is None
+            or signatory is None
+            or signatory.web_nonce != row.nonce
+            or signatory.status != SignatoryStatus.PENDING
+        ):
             return None
         title = web.web_letter_title(session, signatory.letter_id, row.language) or ""
         name, org_name, language, recipient = signatory.signer_name, signatory.org_name, row.language, row.recipient

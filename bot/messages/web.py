@@ -40,6 +40,14 @@ class WebWords(CommonWords):
     def web_read_in(self, language: str) -> str:
         return self._("Read in {language}", language=language)
 
+    def web_not_in_your_language(self, shown: str) -> str:
+        """Above a letter that has no text in these words' language (the page's own words are in it)."""
+        return self._(
+            "This letter has no {language} version; here is its {shown} text.",
+            language=self.language_name(self.language),
+            shown=self.language_name(shown),
+        )
+
     def web_skip_to_form(self) -> str:
         return self._("Skip to the sign-on form")
 

@@ -13,7 +13,7 @@ from bot.services.dialect import changed
 from bot.services.letters.queries import letter_coordinators, stats
 from bot.services.signing.duplicates import pending_duplicates
 from bot.services.web import pending_count
-from db.enums import DeliveryStatus, RunStatus, SignatoryStatus
+from db.enums import DeliveryStatus, RunStatus, SignatoryStatus, Source
 from db.models import Letter, ReminderDelivery, ReminderRun, Signatory
 
 
@@ -40,8 +40,10 @@ class SignonDigest:
     count: int
     duplicates: int
     coordinators: list[str]
-    # Web sign-ons waiting for a coordinator's approval (bot/services/web.py).
+    # Web sign-ons waiting for a coordinator's approval (bot/services/web.py), and the new names that came
+    # from the public page (the digest marks their source).
     pending_web: int = 0
+    from_web: frozenset[str] = frozenset()
 
 
 def runs_awaiting_digest(session: Session) -> list[int]:
@@ -128,9 +130,9 @@ def claim_signon_digest(session: Session, letter_id: int, now: datetime, every: 
     newest = session.execute(select(func.max(Signatory.id)).where(Signatory.letter_id == letter_id)).scalar() or 0
     if newest <= letter.last_digest_signatory_id:
         return None
-    names = list(
+    rows = list(
         session.execute(
-            select(Signatory.org_name)
+            select(Signatory.org_name, Signatory.source)
             .where(
                 Signatory.letter_id == letter_id,
                 Signatory.status == SignatoryStatus.ACTIVE,
@@ -141,8 +143,9 @@ def claim_signon_digest(session: Session, letter_id: int, now: datetime, every: 
                 ),
             )
             .order_by(Signatory.id)
-        ).scalars()
+        ).all()
     )
+    names = [name for name, _ in rows]
     result = session.execute(
         update(Letter)
         .where(Letter.id == letter_id, Letter.last_digest_signatory_id == letter.last_digest_signatory_id)
@@ -159,4 +162,5 @@ def claim_signon_digest(session: Session, letter_id: int, now: datetime, every: 
         len(pending_duplicates(session, letter_id)),
         letter_coordinators(session, letter_id),
         pending_count(session, letter_id),
+        frozenset(name for name, source in rows if source == Source.WEB),
     )

@@ -40,8 +40,6 @@ from db.models import Letter, LetterTranslation, Signatory, WebEmail, WebRateCou
 
 #: Who a web sign-on's signer is, where a Slack member's id would be: no Slack id looks like it.
 WEB_ACTOR = Actor("web")
-# A page token as secrets.token_urlsafe writes it (URL-safe base64), and no longer than the column.
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: ``verified_by`` of a sign-on whose email was confirmed (a coordinator's approval records their id).
 BY_EMAIL = "email"
 
@@ -72,9 +70,13 @@ class PageLetter:
         return next((text for text in self.texts if text.language == language), self.texts[0])
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 def letter_by_token(session: Session, token: str) -> Letter | None:
-    # Only what secrets.token_urlsafe makes reaches the database (PostgreSQL refuses a NUL byte in text).
-    if not _TOKEN_SHAPE.fullmatch(token):
+    """The letter whose page token this is; anything not shaped like a token is no letter's (and never reaches
+    the database: PostgreSQL refuses a NUL in a string)."""
+    if not _TOKEN.fullmatch(token):
         return None
     return session.execute(select(Letter).where(Letter.web_token == token)).scalar_one_or_none()
 

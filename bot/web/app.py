@@ -113,7 +113,7 @@ class SlackEndpoints:
 
 def build_web_app(bolt_app: App, runtime: Runtime, threads: int) -> Starlette:
     """The ASGI app for one worker process: Bolt's ``App`` dispatched on at most ``threads`` threads."""
-    # The public sign-on pages get their own threads (half as many): a rush of visitors waits for those, never
-    # for the threads that answer Slack.
-    public = PublicPages(runtime, max(2, threads // 2))
+    # The public sign-on pages get their own threads (a quarter as many): a rush of visitors queues for those,
+    # never for the threads that answer Slack, and takes a smaller share of the interpreter.
+    public = PublicPages(runtime, max(2, threads // 4))
     return Starlette(routes=[*SlackEndpoints(bolt_app, runtime, threads).routes(), *public.routes()])

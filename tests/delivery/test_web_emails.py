@@ -110,3 +110,19 @@ def test_a_server_that_is_down_is_tried_again_and_a_stopped_claim_is_never_resen
         web_emails.deliver_web_emails(runtime)
         assert status_of(runtime.db, email_id) == DeliveryStatus.UNKNOWN
     assert mailbox.messages == []
+
+
+def test_no_email_for_a_sign_on_that_no_longer_waits_for_it(tmp_path: Path, mailbox: Mailbox) -> None:
+    with make_runtime(tmp_path, mailbox.port) as runtime:
+        email_id = web_sign_on(runtime.db)
+
+        def withdraw(session: Session) -> None:
+            row = session.get(WebEmail, email_id)
+            assert row is not None
+            outcome = web.withdraw_by_link(session, signatory_id=row.signatory_id, nonce=row.nonce, now=utcnow())
+            assert outcome.__class__.__name__ == "Withdrawn"
+
+        runtime.db.transaction(withdraw)
+        web_emails.deliver_web_emails(runtime)
+        assert status_of(runtime.db, email_id) == DeliveryStatus.SKIPPED
+    assert mailbox.messages == []

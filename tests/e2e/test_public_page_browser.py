@@ -124,13 +124,23 @@ def fill(driver: Any, **fields: str) -> None:
 
 def submit(driver: Any) -> None:
     """Press the form's button and wait for the page it leads to (the browser navigates on its own time)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+    def left(current: Any) -> bool:
+        try:
+            return bool(expected_conditions.staleness_of(page)(current))
+        except WebDriverException:
+            # Chromium sometimes answers "node does not belong to the document" rather than "stale": the same.
+            return True
+
+    WebDriverWait(driver, 30).until(left)
+    WebDriverWait(driver, 30).until(lambda current: current.execute_script("return document.readyState") == "complete")
 
 
 def text_of(driver: Any) -> str:
@@ -256,8 +266,12 @@ def test_without_smtp_a_browser_sign_on_waits_for_a_coordinator(
 ) -> None:
     letter_id = create_letter(app, coalition)
     token = enable_page(app.database_url, letter_id, web_show_list=True)
+    width(browser, 320)
     browser.get(f"{base(app)}/l/{token}?lang=es")
-    assert "Firma por tu organización" in text_of(browser)
+    assert "Firma por tu organización" in text_of(browser) and fits(browser)
+    assert "Esta carta no tiene versión en español; este es su texto en inglés." in text_of(browser)
+    shot_viewport(browser, "phone-320-spanish-as-seen")
+    width(browser, None)
     browser.get(f"{base(app)}/l/{token}")
     fill(
         browser,

@@ -231,4 +231,11 @@ def test_the_digest_counts_web_sign_ons_waiting_and_lists_them_once_let_through(
     )
     again = db.transaction(lambda s: claim_signon_digest(s, letter_id, later + timedelta(hours=2), timedelta(hours=1)))
     assert again is not None and sorted(again.new_names) == ["Allies for Justice", "Third Org"]
-    assert again.pending_web == 1
+    assert again.pending_web == 1 and again.from_web == {"Allies for Justice"}
+    from bot.blocks.reminders import signon_digest_message
+    from bot.messages import words
+
+    _, blocks = signon_digest_message(words("en"), again)
+    shown = str(blocks)
+    assert "Allies for Justice (Web)" in shown and "Third Org (" not in shown
+    assert "1 web sign-on waits for approval on the Home tab" in shown

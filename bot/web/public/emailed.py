@@ -139,7 +139,7 @@ class LinkActions:
         except StorageUnavailable:
             return message(w, w.storage_down_short(), "", 503)
         if isinstance(outcome, Updated):
-            return message(w, w.web_confirmed_heading(), w.web_saved(outcome.org_name))
+            return message(w, w.edit_saved_title(), w.web_saved(outcome.org_name))
         if isinstance(outcome, NameTaken):
             context["errors"] = {"org_name": w.web_name_taken(outcome.org_name)}
             context["banner"] = w.web_errors_summary(1)
