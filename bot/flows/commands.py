@@ -16,6 +16,7 @@ from bot.flows.public_page import page_line_of
 from bot.messages import Task, Words
 from bot.runtime import Runtime
 from bot.slack.permissions import can_manage, is_coordinator, visible_letters
+from db.models import Letter
 
 
 @dataclass(frozen=True)
@@ -82,20 +83,32 @@ def new_letter(request: CommandRequest) -> None:
     request.later("open_new_letter", trigger_id=request.command["trigger_id"], user_id=request.user_id)
 
 
-def link(request: CommandRequest) -> None:
-    """``/signon link [letter]``: the letter's public page, for its coordinators."""
+def managed_letter(request: CommandRequest, task: Task, *, newest_in_channel: bool = False) -> Letter | None:
+    """The one letter a coordinator command means, once the person may manage it; else None, answered (no
+    letter, which one, or who may)."""
     runtime, user_id = request.runtime, request.user_id
-    found = coordinating.pick_letter(runtime, request.team_id, user_id, request.channel_id, request.rest)
+    found = coordinating.pick_letter(
+        runtime, request.team_id, user_id, request.channel_id, request.rest, newest_in_channel=newest_in_channel
+    )
+    # Someone outside a letter's channels is not told its title, even in a "which letter?" question.
     seen = visible_letters(runtime, request.client, user_id, request.team_id, [letter.id for letter in found])
     found = [letter for letter in found if letter.id in seen]
     if not coordinating.choose_one(runtime, request.ack, user_id, request.subcommand, request.rest, found):
-        return
+        return None
     letter = found[0]
     if not can_manage(runtime, request.client, user_id, letter.id):
-        request.ack(text=coordinating.refusal(runtime, user_id, Task.EDIT, letter_id=letter.id))
+        request.ack(text=coordinating.refusal(runtime, user_id, task, letter_id=letter.id))
+        return None
+    return letter
+
+
+def link(request: CommandRequest) -> None:
+    """``/signon link [letter]``: the letter's public page, for its coordinators."""
+    letter = managed_letter(request, Task.EDIT)
+    if letter is None:
         return
     w = request.words
-    line = page_line_of(runtime, w, letter.id)
+    line = page_line_of(request.runtime, w, letter.id)
     request.ack(text=line or w.web_page_off(escape(letter.title)))
 
 
@@ -110,19 +123,9 @@ _MANAGE_TASKS = {
 
 def manage(request: CommandRequest) -> None:
     """``/signon edit|close|reopen|review|remind [letter]``: the letter meant, then whether they may manage it."""
-    runtime, user_id = request.runtime, request.user_id
-    found = coordinating.pick_letter(runtime, request.team_id, user_id, request.channel_id, request.rest)
-    # Someone outside a letter's channels is not told its title, even in a "which letter?" question.
-    seen = visible_letters(runtime, request.client, user_id, request.team_id, [letter.id for letter in found])
-    found = [letter for letter in found if letter.id in seen]
-    if not coordinating.choose_one(runtime, request.ack, user_id, request.subcommand, request.rest, found):
-        return
-    letter_id = found[0].id
-    if not can_manage(runtime, request.client, user_id, letter_id):
-        task = _MANAGE_TASKS[request.subcommand]
-        request.ack(text=coordinating.refusal(runtime, user_id, task, letter_id=letter_id))
-        return
-    _MANAGERS[request.subcommand](request, letter_id)
+    letter = managed_letter(request, _MANAGE_TASKS[request.subcommand])
+    if letter is not None:
+        _MANAGERS[request.subcommand](request, letter.id)
 
 
 def _edit(request: CommandRequest, letter_id: int) -> None:

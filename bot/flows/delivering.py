@@ -17,15 +17,14 @@ from bot.blocks.common import escape
 from bot.blocks.signon import message_modal
 from bot.contracts import LetterFormContext
 from bot.delivery.thanks import refresh_progress
-from bot.flows import Later, coordinating, home, words_for
-from bot.flows.commands import CommandRequest
+from bot.flows import Later, home, words_for
+from bot.flows.commands import CommandRequest, managed_letter
 from bot.messages import Task
 from bot.runtime import Runtime
 from bot.services import delivery as delivery_service
 from bot.services.letters import queries as letters
 from bot.services.outcomes import Problem
 from bot.slack.api import open_view
-from bot.slack.permissions import can_manage
 from bot.slack.profiles import get_profile
 from bot.timeutil import utcnow, zone
 from db.models import Letter
@@ -43,17 +42,8 @@ FIELD_BLOCKS = {
 
 def _letter_for(request: CommandRequest, task: Task) -> int | None:
     """The letter the command names (or the newest posted here), once the person may manage it."""
-    runtime, user_id = request.runtime, request.user_id
-    found = coordinating.pick_letter(
-        runtime, request.team_id, user_id, request.channel_id, request.rest, newest_in_channel=True
-    )
-    if not coordinating.choose_one(runtime, request.ack, user_id, request.subcommand, request.rest, found):
-        return None
-    letter_id = found[0].id
-    if not can_manage(runtime, request.client, user_id, letter_id):
-        request.ack(text=coordinating.refusal(runtime, user_id, task, letter_id=letter_id))
-        return None
-    return letter_id
+    letter = managed_letter(request, task, newest_in_channel=True)
+    return None if letter is None else letter.id
 
 
 def delivered_command(request: CommandRequest) -> None:
