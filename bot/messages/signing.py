@@ -100,6 +100,9 @@ class SigningWords(CommonWords):
             FormProblem.NOT_AUTHORIZED: lambda: self._(
                 "Please confirm you are authorized to sign for this organization."
             ),
+            FormProblem.LINK_OR_MARKUP: lambda: self._(
+                "Please write this without links or the characters < and > (it is printed in the letter)."
+            ),
         }
         return texts[FormProblem(problem.code)]()
 

@@ -40,7 +40,17 @@ HOSTILE_FIELDS = {
     "city_state": "<https://evil.example|click> @SUM(1)",
     "note": "<!everyone> *bold* <script>alert('note')</script>\n+1 more",
 }
-FORMULA_ORG = '=HYPERLINK("http://evil.example","click")'
+# What the page takes in the printed fields (no link, no < >) that would still mean something to Slack's
+# mrkdwn, to HTML or to a spreadsheet; the note, never printed, may hold anything.
+STORED_HOSTILE = {
+    "org_name": 'Org "quoted" & *bold* _ital_ `code` ~strike~ @here &amp;',
+    "name": "=cmd|' /C calc'!A0",
+    "title": "@SUM(1) 'Director'",
+    "city_state": "+1 Chicago",
+    "note": HOSTILE_FIELDS["note"],
+}
+FORMULA_ORG = '=HYPERLINK("evil","click")'
+PRINTED_FIELDS = ("org_name", "name", "title", "city_state")
 
 
 @pytest.fixture
@@ -137,11 +147,17 @@ def test_hostile_text_in_every_field_is_never_live_on_the_page_in_slack_or_in_th
     letter_id = create_letter(app, coalition)
     token = enable_page(app.database_url, letter_id, web_show_list=True, web_contact="<script>alert(1)</script>")
     person = visitor(app)
-    # Shown back with a field error: escaped.
+    # Markup or a link in a field the letter prints is refused beside that field, and shown back escaped.
     refused = sign_on_web(person, token, HOSTILE_FIELDS["org_name"], **{**HOSTILE_FIELDS, "email": "<b>@x"})
     assert refused.status == 422
     assert_inert_html(refused.text)
-    accepted = sign_on_web(person, token, HOSTILE_FIELDS["org_name"], **HOSTILE_FIELDS)
+    # Each error twice: in the list above the form and beside its field.
+    assert refused.text.count("without links or the characters &lt; and &gt;") == 2 * len(PRINTED_FIELDS)
+    for field in PRINTED_FIELDS:
+        alone = sign_on_web(visitor(app), token, "Plain Org", **{field: HOSTILE_FIELDS[field]})
+        assert alone.status == 422 and "without links" in alone.text, field
+    assert signatories(app.database_url, letter_id, status="pending") == []
+    accepted = sign_on_web(person, token, STORED_HOSTILE["org_name"], **STORED_HOSTILE)
     assert accepted.status == 200
     assert_inert_html(accepted.text)
     assert sign_on_web(visitor(app), token, FORMULA_ORG).status == 200
@@ -159,7 +175,7 @@ def test_hostile_text_in_every_field_is_never_live_on_the_page_in_slack_or_in_th
     assert len(signatories(app.database_url, letter_id)) == 2
     page = visitor(app).get(f"/l/{token}")
     assert_inert_html(page.text)
-    assert "&lt;script&gt;alert(&#34;org&#34;)&lt;/script&gt;" in page.text
+    assert "Org &#34;quoted&#34; &amp; *bold* _ital_ `code` ~strike~ @here &amp;amp;" in page.text
     home_view_of(app, coalition.coordinator)
     assert_nothing_live(app.fake, rendered_text(app.fake))
     exported = run_cli(["export", "--letter", str(letter_id), "--format", "csv"], {"DATABASE_URL": app.database_url})

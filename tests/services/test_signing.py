@@ -97,6 +97,25 @@ def test_edit_refuses_a_name_another_organization_has(db: Database) -> None:
     assert outcome == signing.NameTaken("second org")
 
 
+def test_the_public_page_takes_no_link_or_markup_in_what_the_letter_prints() -> None:
+    def problems(org: str, **changes: str) -> dict[str, str]:
+        raw = {"org_name": org, "name": "N", "title": "T", "email": "a@b.org", "authorized": True, **changes}
+        assert validate_form(raw)[1] == {}  # the Slack modal takes it (and escapes it wherever it is shown)
+        return {field: problem.code for field, problem in validate_form(raw, plain_names=True)[1].items()}
+
+    for org in ("<b>Org</b>", "Org <!channel>", "https://evil.example", "www.evil.example Org", "evil.org/join",
+                "[Org](http://x)", "Org > Others"):  # fmt: skip
+        assert problems(org) == {"org_name": FormProblem.LINK_OR_MARKUP}, org
+    assert problems("Org", name="<@U1>", title="see http://x", city_state="<#C1>") == {
+        "name": FormProblem.LINK_OR_MARKUP,
+        "title": FormProblem.LINK_OR_MARKUP,
+        "city_state": FormProblem.LINK_OR_MARKUP,
+    }
+    for org in ("St. Mary's Church", "A.B.C. Coalition", "Asian Americans Advancing Justice | Chicago",
+                "Mujeres Latinas en Acción", "Faith/Labor Alliance", "Org.com Foundation", "=SUM(1)"):  # fmt: skip
+        assert problems(org, note="<script>the note is not printed</script>") == {}, org
+
+
 def test_the_form_reports_problems_per_field() -> None:
     parsed, problems = validate_form({"org_name": " ", "name": "", "title": "T", "email": "nope", "authorized": False})
     assert parsed is None

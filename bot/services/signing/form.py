@@ -24,6 +24,8 @@ from db.models import (
 ORG_TYPES = tuple(OrgType)
 
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
+# A link (scheme, www., a bare domain with a path) or markup (<tag>, Slack's <…|…>, Markdown's [..](..)).
+_LINK_OR_MARKUP = re.compile(r"(?i)[a-z][a-z0-9+.-]*://|\bwww\.|\b[a-z0-9-]+\.[a-z]{2,}/|[<>]|\]\(")
 
 
 class FormProblem(enum.StrEnum):
@@ -40,6 +42,7 @@ class FormProblem(enum.StrEnum):
     ORG_TYPE_UNKNOWN = "org_type_unknown"
     NOTE_TOO_LONG = "note_too_long"
     NOT_AUTHORIZED = "not_authorized"
+    LINK_OR_MARKUP = "link_or_markup"
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,12 @@ def _too_long(code: FormProblem, limit: int) -> Problem:
     return Problem(code, {"limit": limit})
 
 
-def validate_form(raw: dict[str, Any]) -> tuple[SignOnForm | None, dict[str, Problem]]:
+def validate_form(raw: dict[str, Any], *, plain_names: bool = False) -> tuple[SignOnForm | None, dict[str, Problem]]:
     """Check one submitted sign-on form. Problems are keyed by field name, ready to show inline.
 
     ``raw`` holds: org_name, name, title, email, city_state, org_type, note (strings or None) and
-    authorized (bool).
+    authorized (bool). ``plain_names`` (the public page, where anyone may type): the fields printed in the
+    letter and its lists hold no link and no markup.
     """
     errors: dict[str, Problem] = {}
     org_value = raw.get("org_name")
@@ -120,6 +124,11 @@ def validate_form(raw: dict[str, Any]) -> tuple[SignOnForm | None, dict[str, Pro
         errors["note"] = _too_long(FormProblem.NOTE_TOO_LONG, NOTE_MAX)
     if raw.get("authorized") is not True:
         errors["authorized"] = Problem(FormProblem.NOT_AUTHORIZED)
+    if plain_names:
+        printed = {"org_name": org_name, "name": name, "title": title, "city_state": city_state or ""}
+        for field, value in printed.items():
+            if field not in errors and _LINK_OR_MARKUP.search(value):
+                errors[field] = Problem(FormProblem.LINK_OR_MARKUP)
     if errors:
         return None, errors
     return SignOnForm(org_name, name, title, email, city_state, org_type, note, True), {}

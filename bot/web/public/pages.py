@@ -136,7 +136,7 @@ class PublicPages:
         if not self.signer.form_token_ok(fields.get(CSRF_FIELD, ""), cookie, token):
             return again(w.web_form_expired(), 403)
         now = utcnow()
-        form, problems = validate_form(raw_form(fields))
+        form, problems = validate_form(raw_form(fields), plain_names=True)
         email_check = self.runtime.settings.smtp is not None
 
         def work(session: Session) -> web.WebSignOnOutcome | None:
