@@ -23,14 +23,16 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy import or_, select
 
 from bot.delivery.claim import backoff, claim_many, record
+from bot.delivery.documents import delivered_pdf
 from bot.messages import words
 from bot.runtime import Runtime
+from bot.services import delivery as delivery_service
 from bot.services import web
 from bot.settings import Settings
 from bot.timeutil import utcnow
 from bot.web.public import links
 from bot.web.public.links import Signer
-from db.enums import DeliveryStatus, SignatoryStatus
+from db.enums import DeliveryStatus, SignatoryStatus, SignerMessageKind
 from db.models import Signatory, WebEmail
 
 log = logging.getLogger(__name__)
@@ -58,9 +60,14 @@ def link(settings: Settings, signer: Signer, kind: str, signatory_id: int, nonce
 
 
 def build_email(runtime: Runtime, email_id: int) -> EmailMessage | None:
-    """The confirmation email of one row, in its signer's language; None when its sign-on no longer waits for it."""
+    """The email of one row, in its signer's language: a sign-on's confirmation, or after the delivery the
+    thanks (with the letter's PDF) or the follow-up; None when there is nothing to send any more."""
     settings = runtime.settings
     assert settings.smtp is not None and settings.public_url is not None
+    with runtime.db.read() as session:
+        kind = session.execute(select(WebEmail.nonce).where(WebEmail.id == email_id)).scalar_one_or_none()
+    if kind in DELIVERY_KINDS:
+        return _delivery_email(runtime, email_id)
     with runtime.db.read() as session:
         row = session.get(WebEmail, email_id)
         signatory = session.get(Signatory, row.signatory_id) if row else None
@@ -81,14 +88,52 @@ def build_email(runtime: Runtime, email_id: int) -> EmailMessage | None:
         link(settings, signer, kind, signatory_id, nonce, language)
         for kind in (links.CONFIRM, links.EDIT, links.WITHDRAW)
     ]
+    message = _message(settings, recipient, w.email_subject(" ".join(title.split())))
+    message.set_content(w.email_body(name, org_name, title, *urls))
+    return message
+
+
+def _message(settings: Settings, recipient: str, subject: str) -> EmailMessage:
+    assert settings.smtp is not None and settings.public_url is not None
     message = EmailMessage()
     message["From"] = settings.smtp.sender
     message["To"] = recipient
     # Header values are folded and encoded by the email package; line breaks in a title cannot add headers.
-    message["Subject"] = w.email_subject(" ".join(title.split()))
+    message["Subject"] = subject
     message["Message-ID"] = make_msgid("signon", domain=urlsplit(settings.public_url).hostname)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(w.email_body(name, org_name, title, *urls))
+    return message
+
+
+# A delivery's emails to web signers carry their kind where a confirmation carries its sign-on's nonce.
+DELIVERY_KINDS = {str(SignerMessageKind.THANKS), str(SignerMessageKind.RESPONSE)}
+
+
+def _delivery_email(runtime: Runtime, email_id: int) -> EmailMessage | None:
+    """The thanks (with the delivered letter as a PDF) or the follow-up, as the Slack signers get them."""
+    with runtime.db.read() as session:
+        row = session.get(WebEmail, email_id)
+        signatory = session.get(Signatory, row.signatory_id) if row else None
+        delivery = delivery_service.delivery_of(session, signatory.letter_id) if signatory else None
+        if row is None or signatory is None or delivery is None:
+            return None
+        title = web.web_letter_title(session, signatory.letter_id, row.language) or ""
+        letter_id, name = signatory.letter_id, signatory.signer_name
+        kind, recipient, w = row.nonce, row.recipient, words(row.language)
+    title = " ".join(title.split())
+    if kind == SignerMessageKind.RESPONSE:
+        message = _message(runtime.settings, recipient, w.email_response_subject(title))
+        message.set_content(w.email_response_body(name, title, delivery.response_text or ""))
+        return message
+    message = _message(runtime.settings, recipient, w.email_thanks_subject(title))
+    body = w.email_thanks_body(
+        name, title, delivery.delivered_on, delivery.delivered_to, delivery.method, delivery.count, delivery.public_link
+    )
+    message.set_content(body)
+    built = delivered_pdf(runtime, letter_id)
+    if built is not None:
+        content, filename = built
+        message.add_attachment(content, maintype="application", subtype="pdf", filename=filename)
     return message
 
 

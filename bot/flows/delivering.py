@@ -40,6 +40,11 @@ FIELD_BLOCKS = {
 }
 
 
+def _email_on(runtime: Runtime) -> bool:
+    """Web signers are thanked by email when the app can send email (SMTP_URL) and link to its pages."""
+    return runtime.settings.smtp is not None and runtime.settings.public_url is not None
+
+
 def _letter_for(request: CommandRequest, task: Task) -> int | None:
     """The letter the command names (or the newest posted here), once the person may manage it."""
     letter = managed_letter(request, task, newest_in_channel=True)
@@ -104,7 +109,9 @@ def submit_delivery(runtime: Runtime, ack: Ack, body: dict[str, Any], client: We
         ack(response_action="errors", errors={FIELD_BLOCKS[k]: w.delivery_problem(p) for k, p in problems.items()})
         return
     outcome = runtime.db.transaction(
-        lambda s: delivery_service.record_delivery(s, letter_id=letter_id, actor=user_id, form=form, now=utcnow())
+        lambda s: delivery_service.record_delivery(
+            s, letter_id=letter_id, actor=user_id, form=form, now=utcnow(), email=_email_on(runtime)
+        )
     )
     if isinstance(outcome, delivery_service.AlreadyDelivered):
         ack(
@@ -166,7 +173,9 @@ def submit_response(runtime: Runtime, ack: Ack, body: dict[str, Any]) -> None:
         ack(response_action="errors", errors={ids.RESPONSE_BLOCK: w.delivery_problem(problem)})
         return
     outcome = runtime.db.transaction(
-        lambda s: delivery_service.record_response(s, letter_id=letter_id, actor=user_id, text=text, now=utcnow())
+        lambda s: delivery_service.record_response(
+            s, letter_id=letter_id, actor=user_id, text=text, now=utcnow(), email=_email_on(runtime)
+        )
     )
     if isinstance(outcome, delivery_service.NotDelivered):
         ack(response_action="errors", errors={ids.RESPONSE_BLOCK: w.not_delivered_yet(letter_id)})

@@ -223,6 +223,36 @@ class DeliveryWords(CommonWords):
     def response_notification(self, title: str) -> str:
         return self._("An update on {title}", title=title)
 
+    # -- the same, by email to those who signed on the public page ---------------------------------------
+
+    def email_thanks_subject(self, title: str) -> str:
+        return self._("Thank you for signing: {title}", title=title)
+
+    def email_thanks_body(
+        self, name: str, title: str, day: date, to: str, method: str, count: int, link: str | None
+    ) -> str:
+        body = self._(
+            "Hello {name},\n\nThank you for signing “{title}”. It was delivered on {date} to {to}, {how}, with "
+            "{organizations}. The letter as delivered is attached as a PDF.",
+            name=name,
+            title=title,
+            date=self.calendar_date(day),
+            to=to,
+            how=self.delivered_by(method),
+            organizations=self.organizations(count),
+        )
+        if link:
+            body += "\n\n" + self._("Read it here: {link}", link=link)
+        return body
+
+    def email_response_subject(self, title: str) -> str:
+        return self._("An update on {title}", title=title)
+
+    def email_response_body(self, name: str, title: str, text: str) -> str:
+        return self._(
+            "Hello {name},\n\nAn update on “{title}”, which you signed:\n\n{text}", name=name, title=title, text=text
+        )
+
     # -- the follow-up form ----------------------------------------------------------------------------
 
     def response_modal_title(self) -> str:

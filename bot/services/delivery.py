@@ -23,8 +23,25 @@ from bot.services import audit
 from bot.services import export as export_service
 from bot.services.dialect import changed, insert
 from bot.services.outcomes import Problem
-from db.enums import DeliveryMethod, DeliveryStatus, LetterStatus, RunStatus, SignatoryStatus, SignerMessageKind
-from db.models import ExportSnapshot, Letter, LetterDelivery, ReminderRun, Signatory, SignatoryContact, SignerMessage
+from db.enums import (
+    DeliveryMethod,
+    DeliveryStatus,
+    LetterStatus,
+    RunStatus,
+    SignatoryStatus,
+    SignerMessageKind,
+    Source,
+)
+from db.models import (
+    ExportSnapshot,
+    Letter,
+    LetterDelivery,
+    ReminderRun,
+    Signatory,
+    SignatoryContact,
+    SignerMessage,
+    WebEmail,
+)
 from db.models.deliveries import DELIVERED_TO_MAX, PUBLIC_LINK_MAX, RESPONSE_TEXT_MAX
 
 
@@ -109,7 +126,7 @@ def delivery_of(session: Session, letter_id: int) -> LetterDelivery | None:
 
 
 def record_delivery(
-    session: Session, *, letter_id: int, actor: str, form: DeliveryForm, now: datetime
+    session: Session, *, letter_id: int, actor: str, form: DeliveryForm, now: datetime, email: bool = False
 ) -> Delivered | AlreadyDelivered:
     """Record the delivery, freeze the list as it is now, close the letter, and ask for the thanks."""
     letter = session.get(Letter, letter_id, with_for_update=True)
@@ -154,6 +171,8 @@ def record_delivery(
     )
     signatory_ids = [row.signatory_id for row in data.rows if row.signatory_id is not None]
     recipients = enqueue_messages(session, letter, SignerMessageKind.THANKS, people_of(session, signatory_ids), now)
+    if email:
+        enqueue_web_emails(session, signatory_ids, SignerMessageKind.THANKS, now)
     delivery = delivery_of(session, letter_id)
     assert delivery is not None
     audit.on_letter(
@@ -187,14 +206,17 @@ def people_of(session: Session, signatory_ids: Sequence[int]) -> list[Person]:
         chunk = list(signatory_ids[start : start + 500])
         for user_id, team_id, channel in session.execute(
             select(Signatory.signer_user_id, Signatory.signer_team_id, Signatory.receipt_channel).where(
-                Signatory.id.in_(chunk)
+                Signatory.id.in_(chunk),
+                Signatory.source != Source.WEB,  # web signers get an email (web_emails)
             )
         ):
             dm = channel if channel and channel.startswith("D") else None
             if user_id not in people or (dm and not people[user_id].dm_channel):
                 people[user_id] = Person(user_id, team_id, dm)
         for user_id, team_id in session.execute(
-            select(SignatoryContact.user_id, SignatoryContact.team_id).where(SignatoryContact.signatory_id.in_(chunk))
+            select(SignatoryContact.user_id, SignatoryContact.team_id).where(
+                SignatoryContact.signatory_id.in_(chunk), SignatoryContact.source != Source.WEB
+            )
         ):
             people.setdefault(user_id, Person(user_id, team_id))
     return [people[user_id] for user_id in sorted(people)]
@@ -229,6 +251,40 @@ def enqueue_messages(
     )
 
 
+def enqueue_web_emails(session: Session, signatory_ids: Sequence[int], kind: SignerMessageKind, now: datetime) -> None:
+    """An email of this kind (the thanks, the follow-up) for each web signer among these sign-ons, to the address
+    they confirmed, in the language they signed in: one per sign-on and kind (``nonce`` holds the kind), so a
+    repeat adds nothing. The web emails job sends them (bot/delivery/web_emails.py)."""
+    languages: dict[int, str] = {}
+    for start in range(0, len(signatory_ids), 500):
+        chunk = list(signatory_ids[start : start + 500])
+        for signatory_id, language in session.execute(
+            select(WebEmail.signatory_id, WebEmail.language)
+            .where(WebEmail.signatory_id.in_(chunk))
+            .order_by(WebEmail.id)
+        ):
+            languages[signatory_id] = language  # the newest sign-on's language
+        rows = [
+            {
+                "signatory_id": signatory_id,
+                "nonce": str(kind),
+                "recipient": email,
+                "language": languages.get(signatory_id, "en"),
+                "status": DeliveryStatus.PENDING,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for signatory_id, email in session.execute(
+                select(Signatory.id, Signatory.signer_email).where(
+                    Signatory.id.in_(chunk), Signatory.source == Source.WEB, Signatory.signer_email.is_not(None)
+                )
+            )
+        ]
+        if rows:
+            statement = insert(session, WebEmail).on_conflict_do_nothing(index_elements=["signatory_id", "nonce"])
+            session.execute(statement, rows)
+
+
 @dataclass(frozen=True)
 class ResponseRecorded:
     letter_id: int
@@ -250,7 +306,7 @@ def clean_response(text: str | None) -> str:
 
 
 def record_response(
-    session: Session, *, letter_id: int, actor: str, text: str, now: datetime
+    session: Session, *, letter_id: int, actor: str, text: str, now: datetime, email: bool = False
 ) -> ResponseRecorded | NotDelivered | ResponseAlreadySent:
     """The one follow-up to every signer of the letter (delivered list and later sign-ons): recorded once."""
     letter = session.get(Letter, letter_id)
@@ -265,10 +321,14 @@ def record_response(
     )
     if not changed(won):
         return ResponseAlreadySent(letter_id)
-    active = session.execute(
-        select(Signatory.id).where(Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.ACTIVE)
-    ).scalars()
-    recipients = enqueue_messages(session, letter, SignerMessageKind.RESPONSE, people_of(session, list(active)), now)
+    active = list(
+        session.execute(
+            select(Signatory.id).where(Signatory.letter_id == letter_id, Signatory.status == SignatoryStatus.ACTIVE)
+        ).scalars()
+    )
+    recipients = enqueue_messages(session, letter, SignerMessageKind.RESPONSE, people_of(session, active), now)
+    if email:
+        enqueue_web_emails(session, active, SignerMessageKind.RESPONSE, now)
     audit.on_letter(session, "response_posted", letter, at=now, actor=actor, recipients=recipients)
     return ResponseRecorded(letter_id, recipients)
 

@@ -6,13 +6,19 @@ the emailed links; the page closes when its letter does. (The browser tests driv
 
 from __future__ import annotations
 
+import io
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
+from bot import ids
 from tests.conftest import Coalition, RunningApp, check_app_health, start_app
-from tests.e2e.steps import create_letter, set_deadline, signatories, wait_for_receipts
+from tests.e2e.steps import create_letter, set_deadline, sign_on, signatories, wait_for_modal, wait_for_receipts
+from tests.e2e.test_delivery import deliver
 from tests.e2e.web_steps import (
     Mailbox,
     enable_page,
@@ -153,3 +159,50 @@ def test_the_same_organization_rules_as_slack(app: RunningApp, coalition: Coalit
     assert first.status == 200
     second = sign_on_web(visitor(app), token, "ALLIES FOR JUSTICE", name="Mallory")
     assert second.status == 409 and "already waiting to be confirmed" in second.text and "Rosa" not in second.text
+
+
+def plain_text(message: Any) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    return str(body.get_content()) if body is not None else ""
+
+
+def test_web_signers_are_thanked_by_email_with_the_pdf_and_get_the_follow_up_once(
+    mail_app: RunningApp, coalition: Coalition, mailbox: Mailbox
+) -> None:
+    """Issue 17's thanks and follow-up reach those who signed on the page by email (they have no Slack DM):
+    once each, in their language, the thanks with the letter as delivered attached; nobody is DMed as 'web'."""
+    app, fake = mail_app, mail_app.fake
+    letter_id = create_letter(app, coalition)
+    token = enable_page(app.database_url, letter_id)
+    sign_on(app, coalition.members[0], letter_id, coalition.public, "Slack Org", email="s@slack.org")
+    spanish = visitor(app, language="es-MX,es;q=0.9")
+    assert sign_on_web(spanish, token, "Comunidades Unidas en una Voz", email="l@cuv.org").status == 200
+    app.fake.wait_until(lambda: len(mailbox.messages) == 1, timeout=20)
+    press(spanish, mailbox.links(mailbox.messages[0])["confirm"])
+    assert len(signatories(app.database_url, letter_id)) == 2
+    wait_for_receipts(app, letter_id)
+
+    assert deliver(app, coalition, letter_id, link="https://coalition.example/letter").ok
+
+    def thanks() -> list[Any]:
+        return [m for m in mailbox.messages if m["To"] == "l@cuv.org" and "Gracias por firmar" in str(m["Subject"])]
+
+    [email] = fake.wait_until(thanks, timeout=40)
+    text = plain_text(email)
+    assert "Gracias por firmar" in text and "2 organizaciones" in text and "https://coalition.example/letter" in text
+    [pdf] = [part for part in email.iter_attachments() if part.get_content_type() == "application/pdf"]
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert "Comunidades Unidas en una Voz" in pdf_text and "Slack Org" in pdf_text
+
+    response = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"respond {letter_id}", channel_id=coalition.public
+    )
+    assert response.ok
+    wait_for_modal(fake, coalition.coordinator, ids.RESPONSE_MODAL)
+    text = "The Department responded: we will review your letter."
+    assert app.driver.submit_view(coalition.coordinator, values={ids.RESPONSE_BLOCK: {ids.RESPONSE_INPUT: text}}).ok
+    fake.wait_until(lambda: [m for m in mailbox.messages if "we will review your letter" in plain_text(m)])
+    time.sleep(2)  # a few more rounds of the jobs: nothing is sent twice
+    to_web = [m for m in mailbox.messages if m["To"] == "l@cuv.org"]
+    assert len(to_web) == 3  # the confirmation, the thanks, the follow-up
+    assert not [c for c in fake.calls("conversations.open") if "web" in str(c.params.get("users"))]
