@@ -263,6 +263,9 @@ def latest_snapshot(session: Session, letter_id: int) -> ExportSnapshot | None:
 
 def take_snapshot(session: Session, data: ExportData, *, actor: str, now: datetime) -> SnapshotSummary:
     """Number and remember this export; say what changed since the previous one."""
+    # Two exports of one letter at once (two commands, two processes) would both read the same highest number on
+    # PostgreSQL and one would fail on the unique number: the letter's row is locked until this one is numbered.
+    session.execute(select(Letter.id).where(Letter.id == data.letter_id).with_for_update())
     previous = latest_snapshot(session, data.letter_id)
     added, removed = compare(session, data, previous)
     number = (
