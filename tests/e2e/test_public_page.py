@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
 
 from bot import ids
-from tests.conftest import Coalition, RunningApp, check_app_health, start_app
+from tests.conftest import Coalition, RunningApp
 from tests.e2e.steps import create_letter, set_deadline, sign_on, signatories, wait_for_modal, wait_for_receipts
 from tests.e2e.test_delivery import deliver
 from tests.e2e.web_steps import (
@@ -25,27 +23,8 @@ from tests.e2e.web_steps import (
     link_token,
     press,
     sign_on_web,
-    smtp_env,
-    smtp_server,
     visitor,
 )
-from tests.fakeslack import FakeSlack
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
-
-
-@pytest.fixture
-def mail_app(fake: FakeSlack, coalition: Coalition, database_url: str, mailbox: Mailbox) -> Iterator[RunningApp]:
-    running = start_app(fake, database_url, coalition, env=smtp_env(mailbox))
-    try:
-        yield running
-        check_app_health(running)
-    finally:
-        running.process.stop()
 
 
 def test_the_page_shows_the_letter_its_deadline_and_count_and_the_list_only_when_chosen(

@@ -21,10 +21,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Coalition, RunningApp, check_app_health, start_app
+from tests.conftest import Coalition, RunningApp
 from tests.e2e.steps import create_letter, home_view_of, set_deadline, signatories
-from tests.e2e.web_steps import Mailbox, enable_page, smtp_env, smtp_server
-from tests.fakeslack import FakeSlack
+from tests.e2e.web_steps import Mailbox, enable_page
 
 SHOTS = Path("/tmp/public-shots")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -56,22 +55,6 @@ def browser() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
-
-
-@pytest.fixture
-def mail_app(fake: FakeSlack, coalition: Coalition, database_url: str, mailbox: Mailbox) -> Iterator[RunningApp]:
-    running = start_app(fake, database_url, coalition, env=smtp_env(mailbox))
-    try:
-        yield running
-        check_app_health(running)
-    finally:
-        running.process.stop()
 
 
 def base(app: RunningApp) -> str:

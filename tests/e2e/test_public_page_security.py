@@ -10,9 +10,7 @@ import io
 import json
 import re
 import time
-from collections.abc import Iterator
 
-import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from db.models import Signatory
@@ -26,8 +24,6 @@ from tests.e2e.web_steps import (
     link_token,
     press,
     sign_on_web,
-    smtp_env,
-    smtp_server,
     visitor,
 )
 from tests.fakeslack import FakeSlack
@@ -51,22 +47,6 @@ STORED_HOSTILE = {
 }
 FORMULA_ORG = '=HYPERLINK("evil","click")'
 PRINTED_FIELDS = ("org_name", "name", "title", "city_state")
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
-
-
-@pytest.fixture
-def mail_app(fake: FakeSlack, coalition: Coalition, database_url: str, mailbox: Mailbox) -> Iterator[RunningApp]:
-    running = start_app(fake, database_url, coalition, env=smtp_env(mailbox))
-    try:
-        yield running
-        check_app_health(running)
-    finally:
-        running.process.stop()
 
 
 def test_a_missing_or_forged_csrf_token_is_refused_and_nothing_is_kept(app: RunningApp, coalition: Coalition) -> None:
