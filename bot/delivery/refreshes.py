@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
@@ -83,19 +84,28 @@ def _refresh(runtime: Runtime, signatory_id: int) -> None:
     if not channel or not ts:
         record(runtime.db, Signatory, signatory_id, where=mine, values=done)
         return
+    wait = _update_in_place(runtime, team_id, channel, ts, text, blocks, f"receipt of signatory {signatory_id}")
+    if wait is not None:
+        record(runtime.db, Signatory, signatory_id, where=mine, values={"refresh_lease_until": utcnow() + wait})
+        return
+    record(runtime.db, Signatory, signatory_id, where=mine, values=done)
+
+
+def _update_in_place(
+    runtime: Runtime, team_id: str | None, channel: str, ts: str, text: str, blocks: list[Any], what: str
+) -> timedelta | None:
+    """chat.update of a receipt. None when that is over (updated, or gone for good); else how long the claim
+    is kept before any process may take it again (a 429's Retry-After)."""
     try:
         runtime.background_client(team_id).chat_update(channel=channel, ts=ts, text=text, blocks=blocks, mrkdwn=False)
     except (SlackClientError, OSError) as error:
         failure = classify(error)
         if failure.transient:
-            # Keep the claim until a little later (a 429's Retry-After): then any process may take it again.
-            wait = timedelta(seconds=failure.retry_after or 5)
-            record(runtime.db, Signatory, signatory_id, where=mine, values={"refresh_lease_until": utcnow() + wait})
-            log.info("receipt refresh for signatory %s: %s; trying again later", signatory_id, failure.code)
-            return
+            log.info("refresh of the %s: %s; trying again later", what, failure.code)
+            return timedelta(seconds=failure.retry_after or 5)
         # The message is gone or cannot be edited: nothing to keep current; an old button still checks the state.
-        log.warning("receipt refresh for signatory %s: %s; not updated", signatory_id, failure.code)
-    record(runtime.db, Signatory, signatory_id, where=mine, values=done)
+        log.warning("refresh of the %s: %s; not updated", what, failure.code)
+    return None
 
 
 # -- copies: receipts sent to someone besides the signer -------------------------------------------------------
@@ -140,15 +150,10 @@ def _refresh_copy(runtime: Runtime, copy_id: int) -> None:
     w, receipt = for_reader(runtime, receipt, reader)
     text, blocks = receipt_message(w, receipt, heading=w.receipt_updated())
     done = {"shown_revision": receipt.revision, "claimed_by": None, "lease_until": None}
-    try:
-        runtime.background_client(team_id).chat_update(channel=channel, ts=ts, text=text, blocks=blocks, mrkdwn=False)
-    except (SlackClientError, OSError) as error:
-        failure = classify(error)
-        if failure.transient:
-            wait = timedelta(seconds=failure.retry_after or 5)
-            record(runtime.db, ReceiptCopy, copy_id, where=mine, values={"lease_until": utcnow() + wait})
-            return
-        log.warning("receipt copy %s refresh: %s; not updated", copy_id, failure.code)
+    wait = _update_in_place(runtime, team_id, channel, ts, text, blocks, f"receipt copy {copy_id}")
+    if wait is not None:
+        record(runtime.db, ReceiptCopy, copy_id, where=mine, values={"lease_until": utcnow() + wait})
+        return
     record(runtime.db, ReceiptCopy, copy_id, where=mine, values=done)
 
 
