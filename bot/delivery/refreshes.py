@@ -84,7 +84,7 @@ def _refresh(runtime: Runtime, signatory_id: int) -> None:
     if not channel or not ts:
         record(runtime.db, Signatory, signatory_id, where=mine, values=done)
         return
-    wait = _update_in_place(runtime, team_id, channel, ts, text, blocks, f"receipt of signatory {signatory_id}")
+    wait = _update_in_place(runtime, team_id, channel, ts, text, blocks, ("signatory", signatory_id))
     if wait is not None:
         record(runtime.db, Signatory, signatory_id, where=mine, values={"refresh_lease_until": utcnow() + wait})
         return
@@ -92,7 +92,7 @@ def _refresh(runtime: Runtime, signatory_id: int) -> None:
 
 
 def _update_in_place(
-    runtime: Runtime, team_id: str | None, channel: str, ts: str, text: str, blocks: list[Any], what: str
+    runtime: Runtime, team_id: str | None, channel: str, ts: str, text: str, blocks: list[Any], row: tuple[str, int]
 ) -> timedelta | None:
     """chat.update of a receipt. None when that is over (updated, or gone for good); else how long the claim
     is kept before any process may take it again (a 429's Retry-After)."""
@@ -101,10 +101,10 @@ def _update_in_place(
     except (SlackClientError, OSError) as error:
         failure = classify(error)
         if failure.transient:
-            log.info("refresh of the %s: %s; trying again later", what, failure.code)
+            log.info("receipt refresh (%s %s): %s; trying again later", *row, failure.code)
             return timedelta(seconds=failure.retry_after or 5)
         # The message is gone or cannot be edited: nothing to keep current; an old button still checks the state.
-        log.warning("refresh of the %s: %s; not updated", what, failure.code)
+        log.warning("receipt refresh (%s %s): %s; not updated", *row, failure.code)
     return None
 
 
@@ -150,7 +150,7 @@ def _refresh_copy(runtime: Runtime, copy_id: int) -> None:
     w, receipt = for_reader(runtime, receipt, reader)
     text, blocks = receipt_message(w, receipt, heading=w.receipt_updated())
     done = {"shown_revision": receipt.revision, "claimed_by": None, "lease_until": None}
-    wait = _update_in_place(runtime, team_id, channel, ts, text, blocks, f"receipt copy {copy_id}")
+    wait = _update_in_place(runtime, team_id, channel, ts, text, blocks, ("copy", copy_id))
     if wait is not None:
         record(runtime.db, ReceiptCopy, copy_id, where=mine, values={"lease_until": utcnow() + wait})
         return
