@@ -16,7 +16,7 @@ from bot.blocks.common import (
     section,
     truncate,
 )
-from bot.blocks.signon import sign_for_another_button
+from bot.blocks.signon import sign_for_another_button, withdraw_confirm
 from bot.contracts import LetterButton, MergeButton, SignatoryButton
 from bot.messages import Words
 from bot.services.signing.queries import ReceiptView
@@ -104,17 +104,16 @@ def receipt_message(w: Words, receipt: ReceiptView, *, heading: str) -> tuple[st
                 block_id=f"dup_{receipt.signatory_id}",
             )
         )
-    withdraw_confirm = confirm_dialog(
-        w.withdraw_confirm_title(),
-        w.withdraw_confirm_text(receipt.org_name, receipt.letter_title),
-        w.withdraw(),
-        w.keep_it(),
-        danger=True,
-    )
     blocks.append(
         actions(
             button(w.edit(), ids.EDIT_SIGNATURE, signatory),
-            button(w.withdraw(), ids.WITHDRAW_SIGNATURE, signatory, style="danger", confirm=withdraw_confirm),
+            button(
+                w.withdraw(),
+                ids.WITHDRAW_SIGNATURE,
+                signatory,
+                style="danger",
+                confirm=withdraw_confirm(w, receipt.org_name, receipt.letter_title),
+            ),
             sign_for_another_button(w, receipt.letter_id),
             button(w.read_the_letter(), ids.READ_LETTER_BUTTON, LetterButton(receipt.letter_id).dump()),
             block_id=f"receipt_{receipt.signatory_id}",

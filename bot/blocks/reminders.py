@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot import ids
-from bot.blocks.common import Block, actions, button, confirm_dialog, context, escape, plain, section, truncate
+from bot.blocks.common import Block, actions, button, context, escape, plain, section, truncate
+from bot.blocks.signon import withdraw_confirm
 from bot.contracts import LetterButton, SignatoryButton, Source
 from bot.messages import Words
 from bot.services.digests import RunDigest, SignonDigest
@@ -100,17 +101,16 @@ def reconfirm_message(
     blocks.append(
         context(w.reconfirm_if_nothing(signed_version or 1, letter.version, w.deadline_date(letter.deadline_at)))
     )
-    withdraw_confirm = confirm_dialog(
-        w.withdraw_confirm_title(),
-        w.withdraw_confirm_text(org_name, letter.title),
-        w.withdraw(),
-        w.keep_it(),
-        danger=True,
-    )
     blocks.append(
         actions(
             button(w.keep_my_signature(), ids.KEEP_SIGNATURE, signatory, style="primary"),
-            button(w.withdraw(), ids.WITHDRAW_AFTER_CHANGE, signatory, style="danger", confirm=withdraw_confirm),
+            button(
+                w.withdraw(),
+                ids.WITHDRAW_AFTER_CHANGE,
+                signatory,
+                style="danger",
+                confirm=withdraw_confirm(w, org_name, letter.title),
+            ),
             button(w.read_the_letter(), ids.READ_LETTER_BUTTON, LetterButton(letter.id).dump()),
             block_id=f"reconfirm_{signatory_id}",
         )

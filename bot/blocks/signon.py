@@ -304,3 +304,14 @@ def status_message(w: Words, rows: Sequence[StatusRow]) -> tuple[str, list[Block
         blocks.append(section(w.status_line(label, state, w.short_date(row.signed_at))))
         blocks.append(context(plain(row.org_name, emoji=False)))
     return w.status_notification(), blocks
+
+
+def withdraw_confirm(w: Words, org_name: str, letter_title: str) -> dict[str, Any]:
+    """Slack's own "are you sure?" on every Withdraw button: a withdrawal takes the name off the letter."""
+    return confirm_dialog(
+        w.withdraw_confirm_title(),
+        w.withdraw_confirm_text(org_name, letter_title),
+        w.withdraw(),
+        w.keep_it(),
+        danger=True,
+    )

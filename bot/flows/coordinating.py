@@ -15,10 +15,10 @@ from bot.blocks import letter_form as form_blocks
 from bot.blocks import review as review_blocks
 from bot.blocks.common import Block, actions, context, escape, section
 from bot.blocks.signon import message_modal
-from bot.contracts import LetterFormContext
 from bot.flows import words_for
 from bot.flows.editing import state_answer, withdraw_signature, withdrawal_text
 from bot.flows.letter_form import FIELD_BLOCKS
+from bot.flows.lookups import letter_and_view
 from bot.flows.replies import reply
 from bot.messages import Task
 from bot.runtime import Runtime
@@ -120,10 +120,8 @@ def close(runtime: Runtime, user_id: str, letter_id: int) -> str:
 def close_question(runtime: Runtime, user_id: str, letter_id: int) -> tuple[str, list[Block]]:
     """``/signon close``: what closing means for this letter, and the Close button (Slack asks to confirm)."""
     w = words_for(runtime, user_id)
+    letter, view = letter_and_view(runtime, letter_id)
     with runtime.db.read() as session:
-        letter = session.get(Letter, letter_id)
-        assert letter is not None
-        view = letters.letter_view(session, letter, recent=0)
         waiting = unconfirmed(session, letter_id)
     if letter.status != LetterStatus.OPEN:
         text = w.already_closed(letter_id)
@@ -159,10 +157,7 @@ def start_reopen(
     """Reopen until the deadline when it is still ahead; otherwise ask for a new deadline in a modal."""
     w = words_for(runtime, user_id)
     now = utcnow()
-    with runtime.db.read() as session:
-        letter = session.get(Letter, letter_id)
-        assert letter is not None
-        view = letters.letter_view(session, letter, recent=0)
+    letter, view = letter_and_view(runtime, letter_id)
     if letter.status == LetterStatus.OPEN:
         tell(w.already_open(letter_id))
         return
@@ -179,14 +174,13 @@ def start_reopen(
     open_view(client, trigger_id, form_blocks.reopen_modal(w, view, tz_name=profile.tz, suggested=suggested))
 
 
-def submit_reopen(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str) -> None:
+def submit_reopen(
+    runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str, letter_id: int
+) -> None:
     """The new deadline from the reopen modal (the listener middleware checked the letter and the person)."""
     view = body.get("view") or {}
     user_id = body["user"]["id"]
     w = words_for(runtime, user_id)
-    meta = LetterFormContext.load(view.get("private_metadata"))
-    assert meta is not None and meta.letter_id is not None
-    letter_id = meta.letter_id
     with runtime.db.read() as session:
         letter = letters.get_letter(session, letter_id, team_id)
     assert letter is not None

@@ -15,14 +15,13 @@ from bot import ids, viewstate
 from bot.blocks import delivery as blocks
 from bot.blocks.common import escape
 from bot.blocks.signon import message_modal
-from bot.contracts import LetterFormContext
 from bot.delivery.thanks import refresh_progress
 from bot.flows import Later, home, words_for
 from bot.flows.commands import CommandRequest, managed_letter
+from bot.flows.lookups import letter_and_view
 from bot.messages import Task
 from bot.runtime import Runtime
 from bot.services import delivery as delivery_service
-from bot.services.letters import queries as letters
 from bot.services.outcomes import Problem
 from bot.slack.api import open_view
 from bot.slack.profiles import get_profile
@@ -73,10 +72,7 @@ def _today(runtime: Runtime, client: WebClient, user_id: str) -> date:
 
 def open_delivery_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_id: str, letter_id: int) -> None:
     w = words_for(runtime, user_id)
-    with runtime.db.read() as session:
-        letter = session.get(Letter, letter_id)
-        assert letter is not None
-        view = letters.letter_view(session, letter, recent=0)
+    _, view = letter_and_view(runtime, letter_id)
     open_view(
         client,
         trigger_id,
@@ -84,14 +80,13 @@ def open_delivery_modal(runtime: Runtime, client: WebClient, trigger_id: str, us
     )
 
 
-def submit_delivery(runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, later: Later) -> None:
+def submit_delivery(
+    runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, later: Later, letter_id: int
+) -> None:
     """The delivery modal (the listener middleware checked the letter and the person)."""
     view = body.get("view") or {}
     user_id = body["user"]["id"]
     w = words_for(runtime, user_id)
-    meta = LetterFormContext.load(view.get("private_metadata"))
-    assert meta is not None and meta.letter_id is not None
-    letter_id = meta.letter_id
     picked = viewstate.date_value(view, ids.DELIVERED_ON_BLOCK, ids.DELIVERED_ON_INPUT)
     try:
         day = date.fromisoformat(picked) if picked else None
@@ -160,13 +155,10 @@ def open_response_modal(runtime: Runtime, client: WebClient, trigger_id: str, us
     open_view(client, trigger_id, blocks.response_modal(w, letter_id, title))
 
 
-def submit_response(runtime: Runtime, ack: Ack, body: dict[str, Any]) -> None:
+def submit_response(runtime: Runtime, ack: Ack, body: dict[str, Any], letter_id: int) -> None:
     view = body.get("view") or {}
     user_id = body["user"]["id"]
     w = words_for(runtime, user_id)
-    meta = LetterFormContext.load(view.get("private_metadata"))
-    assert meta is not None and meta.letter_id is not None
-    letter_id = meta.letter_id
     text = delivery_service.clean_response(viewstate.text(view, ids.RESPONSE_BLOCK, ids.RESPONSE_INPUT))
     if not text:
         problem = Problem(delivery_service.DeliveryProblem.RESPONSE_MISSING)

@@ -14,7 +14,6 @@ from bot import ids, viewstate
 from bot.blocks import letter_form as form_blocks
 from bot.blocks.common import escape, section
 from bot.blocks.signon import message_modal
-from bot.contracts import LetterFormContext
 from bot.delivery.posts import PostReport, deliver_pending_posts
 from bot.flows import Later, words_for
 from bot.flows.public_page import page_line_of
@@ -215,15 +214,12 @@ def open_edit_modal(runtime: Runtime, client: WebClient, trigger_id: str, user_i
 
 
 def submit_edit(
-    runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str, later: Later
+    runtime: Runtime, ack: Ack, body: dict[str, Any], client: WebClient, team_id: str, later: Later, letter_id: int
 ) -> None:
     """A coordinator's edit (who may edit this letter is checked before this, by the listener middleware)."""
     view = body.get("view") or {}
     user_id = body["user"]["id"]
     w = words_for(runtime, user_id)
-    meta = LetterFormContext.load(view.get("private_metadata"))
-    assert meta is not None and meta.letter_id is not None  # the middleware found the letter
-    letter_id = meta.letter_id
     with runtime.db.read() as session:
         letter = get_letter(session, letter_id, team_id)
     assert letter is not None

@@ -15,6 +15,10 @@ class CommonWords(WordsBase):
     def organizations(self, count: int) -> str:
         return self._n("{count} organization", "{count} organizations", count)
 
+    def letter_facts(self, letter_id: int, title: str, count: int, deadline: str) -> dict[str, object]:
+        """What a line naming an open letter fills in: the list of letters and the letter picker."""
+        return {"id": letter_id, "title": title, "organizations": self.organizations(count), "deadline": deadline}
+
     def count_with_leads(self, count: int, listed_leads: int) -> str:
         """Where a count includes lead organizations listed by the coordinator but not signed through the form."""
         return self._n(

@@ -71,13 +71,8 @@ class LetterWords(CommonWords):
         return self._n("*Open sign-on letter ({count})*", "*Open sign-on letters ({count})*", count)
 
     def letter_list_entry(self, letter_id: int, title: str, count: int, deadline: str) -> str:
-        return self._(
-            "*#{id}* {title}\n{organizations} · deadline {deadline}",
-            id=letter_id,
-            title=title,
-            organizations=self.organizations(count),
-            deadline=deadline,
-        )
+        facts = self.letter_facts(letter_id, title, count, deadline)
+        return self._("*#{id}* {title}\n{organizations} · deadline {deadline}", **facts)
 
     def open_letters_notification(self, count: int) -> str:
         return self._n("{count} open sign-on letter", "{count} open sign-on letters", count)

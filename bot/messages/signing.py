@@ -115,13 +115,8 @@ class SigningWords(CommonWords):
         return self._("Choose a letter")
 
     def picker_line(self, letter_id: int, title: str, count: int, deadline: str) -> str:
-        return self._(
-            "*#{id}* {title} · {organizations} · deadline {deadline}",
-            id=letter_id,
-            title=title,
-            organizations=self.organizations(count),
-            deadline=deadline,
-        )
+        facts = self.letter_facts(letter_id, title, count, deadline)
+        return self._("*#{id}* {title} · {organizations} · deadline {deadline}", **facts)
 
     def no_letter_matches(self, reference: str) -> str:
         return self._(

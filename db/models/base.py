@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from db.enums import DeliveryStatus
 from db.types import UTCDateTime
 
 # Named constraints let Alembic's batch mode alter them on SQLite later.
@@ -41,3 +42,14 @@ WEB_TOKEN_MAX = 64
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+class LeasedSend:
+    """The columns of a message row that one process claims with a lease, sends once and records: a claim that
+    outlives its lease belongs to a process that stopped, and another resolves it (bot/delivery/claim.py)."""
+
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None]

@@ -7,8 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.enums import DeliveryStatus
-from db.models.base import SLACK_ID_MAX, Base
+from db.models.base import SLACK_ID_MAX, Base, LeasedSend
 
 DELIVERED_TO_MAX = 500
 PUBLIC_LINK_MAX = 500
@@ -46,7 +45,7 @@ class LetterDelivery(Base):
     __table_args__ = (UniqueConstraint("letter_id"),)
 
 
-class SignerMessage(Base):
+class SignerMessage(LeasedSend, Base):
     """One DM to one person about a delivered letter: claimed with a lease, sent once, recorded.
 
     One row per letter, kind and person (the constraint): a person who signed for two organizations, or who is
@@ -60,11 +59,6 @@ class SignerMessage(Base):
     kind: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[str] = mapped_column(String(SLACK_ID_MAX))
     team_id: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(200))
     # Where the message went (an attempt that finds it set does not post again), and whether its PDF followed.
     channel: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))

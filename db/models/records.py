@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.enums import DeliveryStatus
 from db.models.base import (
     SLACK_ID_MAX,
     Base,
+    LeasedSend,
 )
 
 
@@ -31,7 +31,7 @@ class ExportSnapshot(Base):
     __table_args__ = (UniqueConstraint("letter_id", "number"),)
 
 
-class ExportRequest(Base):
+class ExportRequest(LeasedSend, Base):
     """An export someone asked for (or the final list at a close), delivered by the exports job: claimed with a
     lease, tried again when Slack fails, and reported to the person when it cannot be delivered."""
 
@@ -47,11 +47,6 @@ class ExportRequest(Base):
     language: Mapped[str | None] = mapped_column(String(8))  # of the export's words; the person's own when None
     # Where to say that the export failed when even a DM cannot be sent (a slash command's, valid 30 minutes).
     response_url: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(200))
     snapshot_number: Mapped[int | None] = mapped_column(Integer)
     # What an earlier attempt delivered: not repeated, and replaced by the failure when the export gives up.

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.enums import DeliveryStatus, SignatoryStatus
+from db.enums import SignatoryStatus
 from db.models.base import (
     CITY_STATE_MAX,
     EMAIL_MAX,
@@ -19,6 +19,7 @@ from db.models.base import (
     TITLE_MAX,
     WEB_TOKEN_MAX,
     Base,
+    LeasedSend,
 )
 
 
@@ -128,7 +129,7 @@ class SignatoryContact(Base):
     )
 
 
-class SignatoryNotice(Base):
+class SignatoryNotice(LeasedSend, Base):
     """A DM telling a signer that a coordinator changed their sign-on (merged it into another organization, or
     removed it): claimed with a lease, sent once (a marker in its metadata), recorded.
 
@@ -146,11 +147,6 @@ class SignatoryNotice(Base):
     # The coordinator who made the change, and the organization it was merged into (merges only).
     actor_id: Mapped[str | None] = mapped_column(String(SLACK_ID_MAX))
     into_id: Mapped[int | None] = mapped_column(ForeignKey("signatories.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[datetime | None]
     ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
 

@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.enums import DeliveryStatus
-from db.models.base import EMAIL_MAX, LANGUAGE_MAX, WEB_TOKEN_MAX, Base
+from db.models.base import EMAIL_MAX, LANGUAGE_MAX, WEB_TOKEN_MAX, Base, LeasedSend
 
 RATE_BUCKET_MAX = 160
 
@@ -29,7 +28,7 @@ class WebRateCount(Base):
     __table_args__ = (Index("ix_web_rate_counts_window", "window_start"),)
 
 
-class WebEmail(Base):
+class WebEmail(LeasedSend, Base):
     """One email to a web signer (the confirmation with its edit and withdraw links): claimed, sent, recorded.
 
     One per sign-on and nonce (the constraint): the same submission twice makes one email. A claim whose
@@ -43,11 +42,6 @@ class WebEmail(Base):
     nonce: Mapped[str] = mapped_column(String(WEB_TOKEN_MAX))
     recipient: Mapped[str] = mapped_column(String(EMAIL_MAX))
     language: Mapped[str] = mapped_column(String(LANGUAGE_MAX))
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

@@ -16,8 +16,8 @@ from bot.listeners.followups import later_for
 
 
 def submit_delivery(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    delivering.submit_delivery(context["runtime"], ack, body, client, later_for(context))
+    delivering.submit_delivery(context["runtime"], ack, body, client, later_for(context), context["letter_id"])
 
 
 def submit_response(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    delivering.submit_response(context["runtime"], ack, body)
+    delivering.submit_response(context["runtime"], ack, body, context["letter_id"])

@@ -20,8 +20,10 @@ def submit_new(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltC
 
 
 def submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    letter_form.submit_edit(context["runtime"], ack, body, client, context.team_id or "", later_for(context))
+    letter_form.submit_edit(
+        context["runtime"], ack, body, client, context.team_id or "", later_for(context), context["letter_id"]
+    )
 
 
 def submit_reopen(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    coordinating.submit_reopen(context["runtime"], ack, body, client, context.team_id or "")
+    coordinating.submit_reopen(context["runtime"], ack, body, client, context.team_id or "", context["letter_id"])
