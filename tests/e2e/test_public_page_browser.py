@@ -251,7 +251,7 @@ def test_without_smtp_a_browser_sign_on_waits_for_a_coordinator(
     token = enable_page(app.database_url, letter_id, web_show_list=True)
     width(browser, 320)
     browser.get(f"{base(app)}/l/{token}?lang=es")
-    assert "Firma por tu organización" in text_of(browser) and fits(browser)
+    assert "Firma en nombre de tu organización" in text_of(browser) and fits(browser)
     assert "Esta carta no tiene versión en español; este es su texto en inglés." in text_of(browser)
     shot_viewport(browser, "phone-320-spanish-as-seen")
     width(browser, None)
