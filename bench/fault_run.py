@@ -15,9 +15,13 @@ Each round, with its own fake Slack and database (seeded: ``--seed``):
    planned anything, or once a random share (5–90 %) of its DMs went out.
 4. The app is started again with a fresh set of faults, and time is moved on (the backoff waits of receipts,
    reminder runs and deliveries are put to "now" in the database) until every receipt and reminder is final.
+5. The coordinator exports the letter (block, .txt, CSV, DOCX, PDF) while the export's calls fail (the DM,
+   its updates, the history lookup and each step of the files upload). An export that still fails must say
+   so with a button; the coordinator presses it once Slack is back.
 
 Then every member's DMs are read from the fake Slack: each acknowledged sign-on is in the database once, each
-signer has exactly one receipt, and each person the run planned has exactly one reminder. Rows that end
+signer has exactly one receipt, each person the run planned has exactly one reminder, and the export arrived
+once with its four files. Rows that end
 ``failed`` or ``unknown`` are counted, with what the person was told.
 """
 
@@ -52,17 +56,30 @@ METHODS = [
     "users.info",
     "users.list",
 ]
+# And those of an export: the DM, its files (the upload URL flow of files_upload_v2) and the message's updates.
+EXPORT_METHODS = [
+    "conversations.open",
+    "chat.postMessage",
+    "chat.update",
+    "conversations.history",
+    "files.getUploadURLExternal",
+    "upload",
+    "files.completeUploadExternal",
+]
 FAULT_KINDS = ["500", "503 page", "429", "reset", "lost answer", "500 after acting", "slower than timeout"]
 SLACK_HTTP_TIMEOUT = 3  # seconds; the app's client timeout in this run, so "slower than timeout" stays short
 
 
-def arm_faults(fake: FakeSlack, rng: random.Random, per_method: int) -> collections.Counter[str]:
+def arm_faults(
+    fake: FakeSlack, rng: random.Random, per_method: int, methods: list[str] = METHODS, gap: int = 6
+) -> collections.Counter[str]:
+    """``per_method`` faults on each method, each after ``0..gap`` calls that go through."""
     armed: collections.Counter[str] = collections.Counter()
-    for method in METHODS:
+    for method in methods:
         after = 0
         for _ in range(per_method):
             kind = rng.choice(FAULT_KINDS)
-            after += rng.randint(0, 6)
+            after += rng.randint(0, gap)
             times = rng.randint(1, 2)
             options: dict[str, Any] = {"after": after, "times": times}
             if kind == "500":
@@ -146,6 +163,87 @@ def settled(database_url: str, letter_id: int) -> tuple[bool, dict[str, Any]]:
     busy = {"pending", "claimed"}
     done = run == "done" and not busy & set(deliveries) and not busy & set(receipt_states)
     return done, {"run": run, "deliveries": deliveries, "receipts": receipt_states}
+
+
+def export_requests(database_url: str, letter_id: int) -> list[Any]:
+    from db.models import ExportRequest
+
+    with db_session(database_url) as session:
+        rows = list(session.execute(select(ExportRequest).where(ExportRequest.letter_id == letter_id)).scalars())
+        session.expunge_all()
+        return rows
+
+
+def export_with_faults(
+    ws: common.Workspace, app: Any, letter_id: int, rng: random.Random, args: argparse.Namespace
+) -> dict[str, Any]:
+    """The coordinator exports the letter (block, .txt, CSV, DOCX and PDF) while the export's calls fail; an
+    export that still fails must be said with a button, which the coordinator presses once Slack is back."""
+    from db.models import ExportRequest
+
+    fake, coordinator = ws.fake, ws.coalition.coordinator
+    fake.clear_faults()
+    # An export calls each of these a few times only: the faults come close together so that they fire.
+    armed = arm_faults(fake, rng, args.faults, EXPORT_METHODS, gap=1)
+    calls_before = len(fake.calls())
+    response = app.driver.slash_command(coordinator, "/signon", f"export {letter_id}", channel_id=ws.coalition.public)
+    assert response.ok, response
+    told_failed, pressed_again, failures_seen = 0, 0, 0
+    started = time.monotonic()
+    while time.monotonic() - started < args.timeout:
+        with db_session(ws.database_url) as session:  # time passes: every backoff wait of an export is over
+            session.execute(update(ExportRequest).values(not_before=datetime.now(UTC)))
+            session.commit()
+        requests = export_requests(ws.database_url, letter_id)
+        if any(r.status == "sent" for r in requests):
+            break
+        failed = [r for r in requests if r.status == "failed"]
+        if failed and len(failed) == len(requests) and len(failed) > failures_seen:
+            failures_seen = len(failed)
+            # What the coordinator sees: the export message (or a DM, or an ephemeral) says it failed, with a button.
+            shown = [
+                m
+                for m in [*fake.dm_messages(coordinator), *fake.ephemerals(coordinator)]
+                if "couldn't deliver the export" in message_text(m)
+            ]
+            told_failed += bool(shown)
+            buttons = [
+                (m, e)
+                for m in shown
+                for b in m.get("blocks") or []
+                if b.get("type") == "actions"
+                for e in b["elements"]
+                if e.get("action_id") == "export_letter"
+            ]
+            if not buttons:
+                break
+            fake.clear_faults()
+            message, _ = buttons[-1]
+            pressed_again += 1
+            if message.get("ts") and message.get("channel"):
+                app.driver.click(coordinator, "export_letter", message=(message["channel"], message["ts"]))
+            else:
+                app.driver.slash_command(coordinator, "/signon", f"export {letter_id}", channel_id=ws.coalition.public)
+            time.sleep(1.0)
+        time.sleep(0.3)
+    time.sleep(1.0)
+    requests = export_requests(ws.database_url, letter_id)
+    sent = [r for r in requests if r.status == "sent"]
+    number = sent[0].snapshot_number if sent else None
+    files = collections.Counter(f["filename"] for f in fake.files() if f.get("completed"))
+    stem = f"letter-{letter_id}-export-{number}"
+    wanted = [f"{stem}.csv", f"{stem}-signatories.txt", f"{stem}.docx", f"{stem}.pdf"]
+    messages = [m for m in fake.dm_messages(coordinator) if f"Export {number}:" in message_text(m)]
+    return {
+        "export_armed": armed,
+        "export_faults_fired": sum(1 for c in fake.calls()[calls_before:] if c.status != 200 or not c.answered),
+        "export_delivered": bool(sent) and all(files[name] >= 1 for name in wanted),
+        "export_messages_twice": max(0, len(messages) - 1),
+        "export_files_twice": sum(max(0, files[name] - 1) for name in wanted),
+        "export_told_failed": told_failed,
+        "export_pressed_again": pressed_again,
+        "export_silent_failures": int(not sent and not told_failed),
+    }
 
 
 def one_round(number: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -233,9 +331,12 @@ def one_round(number: int, args: argparse.Namespace) -> dict[str, Any]:
                     if "You signed on" in message_text(m)
                 ]
                 note(f"round {number}: {person} ({org_of[person]}) has {count} receipts, markers {keys}")
+        exported = export_with_faults(ws, app, letter_id, rng, args)
         logs = app.process.logs()
         app.process.stop()
+        armed.update(exported.pop("export_armed"))
         return {
+            **exported,
             "settled": done,
             "state": state,
             "kill_after": kill_after,
@@ -309,6 +410,14 @@ def main() -> int:
         ["planned and reminded", f"{total['reminded']:,}"],
         ["people reminded twice / reminded unplanned", f"{total['reminders_doubled']} / {total['reminded_unplanned']}"],
         ["unsigned members left out of a run", f"{total['crowd_not_planned']}"],
+        ["export calls that failed or went unanswered", f"{total['export_faults_fired']}"],
+        ["exports delivered with all four files", f"{total['export_delivered']} of {args.rounds}"],
+        [
+            "export failures said with a button / pressed again",
+            f"{total['export_told_failed']} / {total['export_pressed_again']}",
+        ],
+        ["export messages twice / files twice", f"{total['export_messages_twice']} / {total['export_files_twice']}"],
+        ["exports that failed without a word", f"{total['export_silent_failures']}"],
         ["final reminder deliveries", f"{dict(final)}"],
         ["tracebacks in the app logs", f"{total['tracebacks']}"],
     ]
