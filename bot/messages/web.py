@@ -105,9 +105,12 @@ class WebWords(CommonWords):
             org=org_name,
         )
 
-    def web_already_signed(self, org_name: str, signed_by: str) -> str:
+    def web_already_signed(self, org_name: str) -> str:
+        """Said to anyone on the open internet: the organization, never the person who signed for it."""
         return self._(
-            "{org} has already signed this letter (signed by {name}). Nothing changed.", org=org_name, name=signed_by
+            "{org} has already signed this letter. Nothing changed; to change its signature or to be added as "
+            "a contact, please contact the coordinators.",
+            org=org_name,
         )
 
     def web_closed_heading(self) -> str:

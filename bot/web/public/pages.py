@@ -176,7 +176,7 @@ class PublicPages:
             text = w.web_waiting_for_approval(outcome.org_name)
             return message(w, w.web_waiting_for_approval_heading(), text, back=back)
         if isinstance(outcome, AlreadySigned):
-            return again(w.web_already_signed(outcome.org_name, outcome.signed_by), 409)
+            return again(w.web_already_signed(outcome.org_name), 409)
         if isinstance(outcome, AwaitingCheck):
             return again(w.web_awaiting_check(outcome.org_name), 409)
         if isinstance(outcome, LetterClosed):
