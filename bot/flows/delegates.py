@@ -33,7 +33,8 @@ def ask_to_act(runtime: Runtime, client: WebClient, body: dict[str, Any], signat
         return
     signatory, letter = found
     with runtime.db.read() as session:
-        if acting.may_act_for(session, signatory, user_id):
+        # Only someone recorded for the organization (who typed its name) may ask; nobody else is told it exists.
+        if not acting.is_contact(session, signatory.id, user_id) or acting.may_act_for(session, signatory, user_id):
             return
         people = list(dict.fromkeys([signatory.signer_user_id, *letter_coordinators(session, letter.id)]))
     people = [person for person in people if person != user_id]

@@ -12,11 +12,12 @@ from bot.blocks import signon as signon_blocks
 from bot.blocks.common import context, escape, plain, section
 from bot.contracts import SignOnContext, Source
 from bot.flows import words_for
+from bot.flows.lookups import letter_and_view
 from bot.flows.replies import reply
 from bot.flows.signing import field_errors, form_values
 from bot.messages import Words
 from bot.runtime import Runtime
-from bot.services.letters.queries import letter_coordinators, letter_view
+from bot.services.letters.queries import letter_coordinators
 from bot.services.outcomes import Action, Actor, LetterClosed, LetterMissing, NotAllowed
 from bot.services.signing import acting, duplicates, signing
 from bot.services.signing.form import validate_form
@@ -57,19 +58,18 @@ def open_edit(runtime: Runtime, client: WebClient, body: dict[str, Any], signato
     if found is None:
         open_view(client, trigger_id, signon_blocks.message_modal(w, w.edit_title(), w.signon_gone()))
         return
+    signatory, letter = found
+    with runtime.db.read() as session:
+        allowed = acting.may_act_for(session, signatory, user_id)
+    # Who may first: someone else's old button learns nothing of the sign-on, not even that it was withdrawn.
+    if not allowed and not can_manage(runtime, client, user_id, letter.id):
+        open_view(client, trigger_id, signon_blocks.message_modal(w, w.edit_title(), w.not_allowed(Action.EDIT)))
+        return
     stale = state_answer(runtime, w, signatory_id)
     if stale is not None:
         open_view(client, trigger_id, signon_blocks.message_modal(w, w.edit_title(), stale, quoting=True))
         return
-    signatory, letter = found
-    with runtime.db.read() as session:
-        row = session.get(Letter, letter.id)
-        assert row is not None
-        view = letter_view(session, row, recent=0)
-        allowed = acting.may_act_for(session, signatory, user_id)
-    if not allowed and not can_manage(runtime, client, user_id, letter.id):
-        open_view(client, trigger_id, signon_blocks.message_modal(w, w.edit_title(), w.not_allowed(Action.EDIT)))
-        return
+    _, view = letter_and_view(runtime, letter.id)
     prefill = signon_blocks.SignOnPrefill(
         org_name=signatory.org_name,
         name=signatory.signer_name,

@@ -13,7 +13,6 @@ from bot.blocks.letters import letter_list
 from bot.contracts import WithdrawContext
 from bot.flows import Later, words_for
 from bot.flows.editing import notify_coordinators_of_withdrawal, withdraw_signature, withdrawal_text
-from bot.flows.lookups import letter_in_workspace
 from bot.flows.replies import reply
 from bot.runtime import Runtime
 from bot.services import reminders
@@ -21,7 +20,7 @@ from bot.services.letters import queries as letters
 from bot.services.signing.queries import signatories_of_user
 from bot.services.signing.signing import Withdrawn
 from bot.slack.api import open_view
-from bot.slack.permissions import visible_letters
+from bot.slack.permissions import may_see, visible_letters
 from bot.timeutil import utcnow
 from db.enums import LetterStatus, MuteReason
 from db.models import Letter
@@ -166,8 +165,10 @@ def mute_reminders(
     """A reminder DM's "stop reminders", or "my organization already signed" (``org_signed``)."""
     user_id = body["user"]["id"]
     reason = MuteReason.ORG_SIGNED if org_signed else MuteReason.MUTED
-    if letter_in_workspace(runtime, letter_id, team_id) is None:
-        return  # another workspace's letter: nothing to mute, and nothing to reveal about it
+    if not may_see(runtime, client, user_id, team_id, letter_id):
+        # Another workspace's letter, or one this person was never shown (reminders go only to the letter's
+        # channels): nothing to mute, and nothing to reveal about it.
+        return
     title = runtime.db.transaction(
         lambda s: reminders.mute(s, letter_id=letter_id, user_id=user_id, reason=reason, now=utcnow())
     )

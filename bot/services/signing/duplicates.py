@@ -100,17 +100,19 @@ def merge(
 ) -> Merged | NotAllowed | LetterMissing:
     """Fold ``source`` into ``target``: one organization, its contacts kept, the source no longer listed."""
     source = session.get(Signatory, source_id)
+    if source is None:
+        return LetterMissing(None)
+    # Who may first: someone else's old button learns nothing of the sign-on's state.
+    if not (is_coordinator or may_act_for(session, source, actor.user_id)):
+        return NotAllowed(Action.MERGE)
     target = session.get(Signatory, target_id)
     if (
-        source is None
-        or target is None
+        target is None
         or source.letter_id != target.letter_id
         or source.id == target.id
         or target.status != SignatoryStatus.ACTIVE
     ):
         return LetterMissing(None)
-    if not (is_coordinator or may_act_for(session, source, actor.user_id)):
-        return NotAllowed(Action.MERGE)
     # A signer may only merge into the organization theirs was flagged as a possible duplicate of: merging into
     # any other would make them one of its contacts, able to edit or withdraw it.
     if not is_coordinator and source.possible_duplicate_of_id != target.id:

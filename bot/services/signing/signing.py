@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot import orgnames
 from bot.services import audit
-from bot.services.dialect import changed, insert_ignoring
+from bot.services.dialect import insert_ignoring
 from bot.services.outcomes import Action, Actor, LetterClosed, LetterMissing, NotAllowed, is_accepting
-from bot.services.signing.acting import may_act_for
+from bot.services.signing.acting import add_contact, may_act_for, new_signer
 from bot.services.signing.form import SignOnForm
 from bot.services.signing.receipts import REMOVED, receipt_changed, tell_signer
 from db.enums import ReceiptStatus, SignatoryStatus
@@ -105,29 +105,6 @@ _RESIGN_FIELDS = (
 )
 
 
-def _add_contact(
-    session: Session, signatory_id: int, actor: Actor, form: SignOnForm, *, is_signer: bool, source: str, now: datetime
-) -> bool:
-    """Record a person for an organization; False when they were already recorded."""
-    connection = session.connection()
-    statement = insert_ignoring(connection.dialect.name, "signatory_contacts", ("signatory_id", "user_id"))
-    values = {
-        "signatory_id": signatory_id,
-        "user_id": actor.user_id,
-        "team_id": actor.team_id,
-        "name": form.name,
-        "title": form.title,
-        "email": form.email,
-        "is_signer": is_signer,
-        # The person who signs for the organization may act for it; someone recorded later may not (yet).
-        "may_act": is_signer,
-        "added_by": None,
-        "source": source,
-        "created_at": now,
-    }
-    return bool(changed(connection.execute(statement, values)))
-
-
 # The title in the signer's language comes in the same query: the confirmation shows it, at no extra round trip.
 _TRANSLATED_TITLE = (
     select(LetterTranslation.title)
@@ -209,7 +186,7 @@ def sign_on(
     audit_fields = {"org_name": form.org_name, "source": source, "channel": source_channel_id}
 
     if inserted is not None:
-        _add_contact(session, inserted, actor, form, is_signer=True, source=source, now=now)
+        add_contact(session, inserted, actor, form, is_signer=True, source=source, now=now)
         audit.on_letter(
             session,
             "signed",
@@ -243,7 +220,7 @@ def sign_on(
         existing.withdrawn_by = None
         existing.merged_into_id = None
         existing.reconfirm_requested_version = None
-        _add_contact(session, existing.id, actor, form, is_signer=True, source=source, now=now)
+        new_signer(session, existing.id, actor, form, source=source, now=now)
         audit.on_letter(
             session,
             "resigned",
@@ -255,7 +232,7 @@ def sign_on(
         )
         return Signed(existing.id, form.org_name, letter_id, title, letter.deadline_at, letter.current_version, True)
 
-    if _add_contact(session, existing.id, actor, form, is_signer=False, source=source, now=now):
+    if add_contact(session, existing.id, actor, form, is_signer=False, source=source, now=now):
         audit.on_letter(
             session,
             "contact_added",
@@ -378,10 +355,13 @@ def keep_signature(
 ) -> Updated | NotAllowed | LetterMissing:
     """The signer confirms the current version of the letter after a substantive change."""
     signatory = session.get(Signatory, signatory_id)
-    if signatory is None or signatory.status != SignatoryStatus.ACTIVE:
+    if signatory is None:
         return LetterMissing(None)
+    # Who may first: someone else's old button learns nothing of the sign-on's state.
     if not may_act_for(session, signatory, actor.user_id):
         return NotAllowed(Action.CONFIRM)
+    if signatory.status != SignatoryStatus.ACTIVE:
+        return LetterMissing(None)
     letter = session.get(Letter, signatory.letter_id)
     assert letter is not None
     signatory.version_confirmed = letter.current_version
