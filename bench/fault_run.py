@@ -334,6 +334,8 @@ def one_round(number: int, args: argparse.Namespace) -> dict[str, Any]:
         exported = export_with_faults(ws, app, letter_id, rng, args)
         logs = app.process.logs()
         app.process.stop()
+        for start in [i for i in range(len(logs)) if logs.startswith("Traceback", i)][:3]:
+            note(f"round {number}: traceback in the app log:\n{logs[max(0, start - 300) : start + 2500]}")
         armed.update(exported.pop("export_armed"))
         return {
             **exported,
@@ -367,6 +369,7 @@ def main() -> int:
     parser.add_argument("--signons", type=int, default=12, help="members who sign on while Slack fails")
     parser.add_argument("--faults", type=int, default=4, help="faults armed per method, before the kill")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--first", type=int, default=1, help="the first round's number (each round has its own seed)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for each round to settle")
     args = parser.parse_args()
 
@@ -377,13 +380,15 @@ def main() -> int:
         f"{'PostgreSQL' if TEST_DATABASE_URL else 'SQLite'}"
     )
     results = []
-    for number in range(1, args.rounds + 1):
+    for number in range(args.first, args.first + args.rounds):
         result = one_round(number, args)
         results.append(result)
         note(
             f"round {number} ({result['seconds']:.0f} s): killed {result['kill_after']:.1f} s after due "
             f"(aimed at {result['share']:.0%} sent) with deliveries {dict(result['in_flight'])}; "
-            f"settled={result['settled']} {dict(result['state'].get('deliveries', {}))}"
+            f"settled={result['settled']} {dict(result['state'].get('deliveries', {}))}; export delivered="
+            f"{result['export_delivered']}, said failed {result['export_told_failed']}, "
+            f"{result['export_faults_fired']} export calls failed"
         )
     total: collections.Counter[str] = collections.Counter()
     armed: collections.Counter[str] = collections.Counter()

@@ -45,6 +45,8 @@ EXPORT_RETRY_CAP = timedelta(minutes=5)
 
 EXPORT_LEASE = timedelta(minutes=3)
 MAX_ATTEMPTS = 5
+# A failure nobody could be told of (no DM, no response_url) is tried again, whole, a few more times.
+MAX_ATTEMPTS_UNTOLD = MAX_ATTEMPTS + 3
 EXPORT_EVENT = "signon_export"
 CLAIMED = [ExportRequest.status == DeliveryStatus.CLAIMED]
 # The documents each format brings: ``all`` is everything (the block, the .txt, the CSV, the DOCX and the PDF).
@@ -233,28 +235,41 @@ def _give_up(runtime: Runtime, client: WebClient, w: Words, request_id: int, cod
         request = session.get(ExportRequest, request_id)
         assert request is not None
         session.expunge(request)
+    released: dict[str, object] = {}
     if request.snapshot_number is not None and not request.files_shared:
         number = request.snapshot_number
         runtime.db.transaction(lambda session: export_service.release_snapshot(session, request.letter_id, number))
+        released["snapshot_number"] = None
     log.warning("export %s could not be delivered: %s", request_id, code)
     # Said before it is recorded as failed: a process stopped in between leaves the request to be tried again,
-    # never a failure nobody was told about.
-    _say_it_failed(client, w, request, code)
+    # never a failure nobody was told about. When Slack took none of the ways to say it, the export is tried
+    # again (it may go through this time), a few times at most.
+    if not _say_it_failed(client, w, request, code) and attempts < MAX_ATTEMPTS_UNTOLD:
+        wait = backoff(attempts, first=EXPORT_RETRY_FIRST, cap=EXPORT_RETRY_CAP)
+        later = {"attempts": attempts, "not_before": utcnow() + wait, "error": code[:200], **released}
+        _update(runtime, request_id, status=DeliveryStatus.PENDING, **later)
+        return
     done = {"attempts": attempts, "error": code[:200], "finished_at": utcnow(), "lease_until": None}
     _update(runtime, request_id, status=DeliveryStatus.FAILED, **done)
 
 
-def _say_it_failed(client: WebClient, w: Words, request: ExportRequest, code: str) -> None:
+def _say_it_failed(client: WebClient, w: Words, request: ExportRequest, code: str) -> bool:
+    """Whether the coordinator was told: in the export message, else by DM, else where they typed the command."""
     text, blocks = export_failed_message(w, request.letter_id, request.fmt, code)
     if request.message_ts and request.message_channel:
         with contextlib.suppress(NotSent):
             _replace(client, request.message_channel, request.message_ts, text, blocks)
-            return
-    if send_dm(client, request.user_id, text, blocks) is None and request.response_url:
-        # Not even a DM: say it where they typed the command (its response_url lasts 30 minutes).
-        payload = {"text": text, "blocks": blocks, "response_type": "ephemeral", "mrkdwn": False}
-        with contextlib.suppress(SlackClientError, OSError):
-            WebhookClient(request.response_url).send_dict(payload)
+            return True
+    if send_dm(client, request.user_id, text, blocks) is not None:
+        return True
+    if not request.response_url:
+        return False
+    # Not even a DM: say it where they typed the command (its response_url lasts 30 minutes).
+    payload = {"text": text, "blocks": blocks, "response_type": "ephemeral", "mrkdwn": False}
+    try:
+        return WebhookClient(request.response_url).send_dict(payload).status_code == 200
+    except (SlackClientError, OSError):
+        return False
 
 
 def deliver_exports(runtime: Runtime, now: datetime | None = None) -> None:

@@ -298,7 +298,7 @@ def refresh_posts(runtime: Runtime, client_for: Callable[[str], WebClient], now:
         text, blocks = letter_post(channel_words(runtime, letter_id), view)
         try:
             client_for(team_id).chat_update(channel=channel_id, ts=ts, text=text, blocks=blocks)
-        except SlackApiError as error:
+        except (SlackClientError, OSError) as error:
             _refresh_failed(runtime, post_id, error, now)
             continue
         done = {"rendered_state": state, "lease_until": None, "refresh_not_before": None, "error": None}
@@ -312,7 +312,12 @@ def refresh_every_post(runtime: Runtime) -> None:
     refresh_posts(runtime, runtime.background_client)
 
 
-def _refresh_failed(runtime: Runtime, post_id: int, error: SlackApiError, now: datetime) -> None:
+def _refresh_failed(runtime: Runtime, post_id: int, error: SlackClientError | OSError, now: datetime) -> None:
+    if not isinstance(error, SlackApiError):  # a reset or a timeout: the count catches up at the next try
+        log.warning("chat.update of post %s failed: %s", post_id, type(error).__name__)
+        later = {"lease_until": None, "error": type(error).__name__, "refresh_not_before": now + SERVER_ERROR_BACKOFF}
+        record(runtime.db, ChannelPost, post_id, values=later)
+        return
     code = slack_error(error)
     status_code = getattr(error.response, "status_code", 200)
     values: dict[str, object] = {"lease_until": None, "error": code[:200]}

@@ -76,8 +76,9 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
         view = home_view(w, member, managed, language_choice=language.choice)
     try:
         client.views_publish(user_id=user_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.publish for %s failed: %s", user_id, slack_error(error))
+    except (SlackClientError, OSError) as error:
+        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        log.warning("views.publish for %s failed: %s", user_id, code)
 
 
 def _delivery_progress(session: Session, letter_id: int) -> DeliveryProgress | None:

@@ -134,13 +134,18 @@ def send_dm(
         if code not in DM_REFUSALS or not fallback_channel:
             log.warning("DM to %s failed: %s", user_id, code)
             return None
+    except (SlackClientError, OSError) as error:
+        # A reset or a timeout: perhaps not sent. Callers say it another way or try again; none may crash.
+        log.warning("DM to %s failed: %s", user_id, type(error).__name__)
+        return None
     try:
         response = client.chat_postEphemeral(
             channel=fallback_channel, user=user_id, text=text, blocks=blocks, mrkdwn=False
         )
         return Delivered(fallback_channel, response.get("message_ts"), ephemeral=True)
-    except SlackApiError as error:
-        log.warning("ephemeral fallback to %s in %s failed: %s", user_id, fallback_channel, slack_error(error))
+    except (SlackClientError, OSError) as error:
+        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        log.warning("ephemeral fallback to %s in %s failed: %s", user_id, fallback_channel, code)
         return None
 
 
@@ -148,6 +153,7 @@ def dm_channel(client: WebClient, user_id: str) -> str | None:
     """The bot's DM channel id with a person (files need a channel id, not a user id)."""
     try:
         return str(client.conversations_open(users=user_id)["channel"]["id"])
-    except SlackApiError as error:
-        log.warning("conversations.open with %s failed: %s", user_id, slack_error(error))
+    except (SlackClientError, OSError) as error:
+        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        log.warning("conversations.open with %s failed: %s", user_id, code)
         return None

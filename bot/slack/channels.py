@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 
 from bot.services.outcomes import ChannelProblem, ChannelTrouble
 from bot.slack.api import slack_error
@@ -38,6 +38,8 @@ def channel_problems(client: WebClient, channels: tuple[str, ...]) -> list[Chann
             if slack_error(error) == "channel_not_found":
                 return ChannelProblem(channel_id, ChannelTrouble.NEEDS_INVITE)
             return ChannelProblem(channel_id, ChannelTrouble.UNCHECKED, error=slack_error(error))
+        except (SlackClientError, OSError) as error:  # a reset or a timeout, after the client's own retries
+            return ChannelProblem(channel_id, ChannelTrouble.UNCHECKED, error=type(error).__name__)
         name = info.get("name")
         if info.get("is_archived"):
             return ChannelProblem(channel_id, ChannelTrouble.ARCHIVED, name)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.services.profiles import Profile, cached_profiles, save_profiles
 from bot.timeutil import utcnow
@@ -50,8 +50,8 @@ def get_profile(db: Database, client: WebClient, user_id: str, *, max_age: timed
         return cached[0]
     try:
         user = client.users_info(user=user_id, include_locale=True)["user"]
-    except SlackApiError as error:
-        log.info("users.info failed for %s: %s", user_id, error.response.get("error"))
+    except (SlackClientError, OSError) as error:
+        log.info("users.info failed for %s: %s", user_id, _code(error))
         return cached[0] if cached else Profile(user_id)
     profile = profile_from_user(user)
     try:
@@ -94,11 +94,15 @@ def refresh_profiles(db: Database, client: WebClient, user_ids: Iterable[str]) -
         # Not in this workspace's list (Slack Connect guests) or few enough to ask one by one.
         try:
             profile = profile_from_user(client.users_info(user=user_id, include_locale=True)["user"])
-        except SlackApiError as error:
-            log.info("users.info failed for %s: %s", user_id, error.response.get("error"))
+        except (SlackClientError, OSError) as error:
+            log.info("users.info failed for %s: %s", user_id, _code(error))
             profile = cached[user_id][0] if user_id in cached else Profile(user_id)
         fetched.append(profile)
         result[user_id] = profile
     if fetched:
         db.transaction(lambda session: save_profiles(session, fetched, now))
     return result
+
+
+def _code(error: SlackClientError | OSError) -> str:
+    return str(error.response.get("error")) if isinstance(error, SlackApiError) else type(error).__name__

@@ -213,6 +213,37 @@ def test_an_export_slack_will_not_take_is_tried_again_then_said_with_a_button(
     assert [f["filename"] for f in files] == [f"letter-{letter_id}-export-1.csv"]
 
 
+def test_an_export_failure_slack_would_not_let_be_said_is_tried_again_not_dropped(
+    app: RunningApp, coalition: Coalition
+) -> None:
+    letter_id = _letter_with_one_signer(app, coalition)
+    wait_for_receipts(app, letter_id)
+    app.fake.inject("files.completeUploadExternal", status=500, times=1000)
+    app.fake.inject("chat.update", reset_connection=True, times=1000)
+    response = app.driver.slash_command(
+        coalition.coordinator, "/signon", f"export {letter_id} csv", channel_id=coalition.public
+    )
+    assert response.ok
+    app.fake.wait_until(lambda: _export_requests(app.database_url)[0].message_ts, timeout=20)
+    # Past the first post, no message reaches the coordinator: neither the export's update nor a DM saying it
+    # failed (and the command's response_url answers 500 too).
+    app.fake.inject("chat.postMessage", reset_connection=True, times=1000)
+    app.fake.inject("response_url", status=500, times=1000)
+    for attempt in range(1, 7):
+        app.fake.wait_until(lambda a=attempt: _export_requests(app.database_url)[0].attempts >= a, timeout=20)
+        _time_passes_for_exports(app.database_url)
+    [request] = _export_requests(app.database_url)
+    assert request.status != "failed"  # a failure nobody was told of is not the end
+    assert "Traceback" not in app.process.logs()
+    app.fake.clear_faults()
+    _time_passes_for_exports(app.database_url)
+    app.fake.wait_until(lambda: _export_requests(app.database_url)[0].status == "sent", timeout=30)
+    files = [f["filename"] for f in app.fake.files() if f.get("completed")]
+    assert files == [f"letter-{letter_id}-export-1.csv"]
+    exports = [m for m in app.fake.dm_messages(coalition.coordinator) if "Export 1" in message_text(m)]
+    assert len(exports) == 1
+
+
 def test_an_export_whose_process_was_killed_is_delivered_once_after_the_restart(
     app: RunningApp, coalition: Coalition
 ) -> None:
