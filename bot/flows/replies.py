@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.common import notice
+from bot.slack.api import slack_error
+
+log = logging.getLogger(__name__)
 
 
 def reply(
@@ -31,8 +36,13 @@ def reply(
     # With blocks, the top-level text is only the notification line: shown as written, never as mrkdwn.
     plain_notification = {"mrkdwn": False} if message.get("blocks") else {}
     url = body.get("response_url")
-    if url:
-        payload = {**message, **plain_notification, "response_type": "ephemeral", "replace_original": replace}
-        WebhookClient(url, proxy=respond.proxy, ssl=respond.ssl).send_dict(payload)
-    else:
-        client.chat_postMessage(channel=body["user"]["id"], **message, mrkdwn=not message.get("blocks"))
+    try:
+        if url:
+            payload = {**message, **plain_notification, "response_type": "ephemeral", "replace_original": replace}
+            WebhookClient(url, proxy=respond.proxy, ssl=respond.ssl).send_dict(payload)
+        else:
+            client.chat_postMessage(channel=body["user"]["id"], **message, mrkdwn=not message.get("blocks"))
+    except (SlackClientError, OSError) as error:
+        # What was done is done (and committed); only its answer is lost, and an old button checks again.
+        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        log.warning("answer to a button press not delivered: %s", code)
