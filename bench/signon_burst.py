@@ -222,7 +222,8 @@ def run_signon(args: argparse.Namespace, names: list[str], *, profile: bool = Fa
             flagged = session.execute(
                 select(func.count()).where(Signatory.possible_duplicate_of_id.is_not(None))
             ).scalar_one()
-        wanted = set(users)
+        # A receipt goes to the member's user id or, once opened, to the DM channel (chat.update needs its id).
+        wanted = set(users) | {fake.dm_channel_id(user) for user in users}
 
         def receipts() -> int:
             return sum(

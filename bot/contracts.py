@@ -87,9 +87,12 @@ class SignOnContext:
     source: Source
     channel_id: str | None = None
     signatory_id: int | None = None
+    # Proof that this form was shown to its person after a check that they may see the letter (bot/slack/passes.py).
+    seen_pass: str | None = None
 
     def dump(self) -> str:
-        return json.dumps({"l": self.letter_id, "s": self.source, "c": self.channel_id, "sig": self.signatory_id})
+        data = {"l": self.letter_id, "s": self.source, "c": self.channel_id, "sig": self.signatory_id}
+        return json.dumps({**data, "p": self.seen_pass} if self.seen_pass else data)
 
     @staticmethod
     def load(text: object) -> SignOnContext | None:
@@ -100,8 +103,13 @@ class SignOnContext:
         signatory_id = parse_id(data.get("sig")) if data.get("sig") is not None else None
         if letter_id is None or (data.get("sig") is not None and signatory_id is None):
             return None
+        seen = data.get("p")
         return SignOnContext(
-            letter_id, _source(data.get("s"), Source.SLASH_COMMAND), slack_id(data.get("c")), signatory_id
+            letter_id,
+            _source(data.get("s"), Source.SLASH_COMMAND),
+            slack_id(data.get("c")),
+            signatory_id,
+            seen if isinstance(seen, str) and len(seen) <= 64 and seen.isascii() else None,
         )
 
 

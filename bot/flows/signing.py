@@ -24,6 +24,7 @@ from bot.services.signing import acting, signing
 from bot.services.signing import form as signing_form
 from bot.services.signing.queries import latest_signature_by, signatories_of_user
 from bot.slack.api import OpenedView, open_view, push_view, update_view
+from bot.slack.passes import holds_pass, seen_pass
 from bot.slack.permissions import may_see, people_who_can, visible_letters
 from bot.slack.profiles import get_profile
 from bot.timeutil import utcnow
@@ -197,7 +198,9 @@ def show_form(
         city_state=(previous.city_state if previous else None) or "",
         org_type=previous.org_type if previous else None,
     )
-    meta = SignOnContext(letter.id, Source(source), channel_id)
+    # Every caller checked that this person may see the letter: the form carries a pass saying so.
+    granted = seen_pass(runtime.settings, user_id, letter.id, utcnow())
+    meta = SignOnContext(letter.id, Source(source), channel_id, seen_pass=granted)
     return update_view(client, opened, signon_blocks.signon_modal(w, letter, prefill, meta))
 
 
@@ -326,7 +329,8 @@ def submit_signon(runtime: Runtime, ack: Ack, client: WebClient, body: dict[str,
     if meta is None:
         ack(response_action="errors", errors={ids.ORG_BLOCK: w.form_out_of_date()})
         return
-    if not may_see(runtime, client, user["id"], team_id, meta.letter_id):
+    passed = holds_pass(runtime.settings, user["id"], meta.letter_id, meta.seen_pass, utcnow())
+    if not passed and not may_see(runtime, client, user["id"], team_id, meta.letter_id):
         # A crafted or replayed form for a letter this person may not see: answered as a letter that is gone.
         ack(response_action="errors", errors={ids.ORG_BLOCK: w.letter_gone()})
         return

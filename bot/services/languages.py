@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.services.dialect import insert
@@ -78,17 +78,24 @@ def resolve(chosen: str | None, locale: str | None) -> PersonLanguage:
     return PersonLanguage(from_slack or DEFAULT, False, from_slack)
 
 
+# Built once: every request reads the person's language before its acknowledgement, and building the statement
+# each time cost more CPU than running it.
+_LANGUAGE_AND_LOCALE = (
+    select(LanguagePreference.language, SlackUser.locale)
+    .select_from(SlackUser)
+    .outerjoin(LanguagePreference, LanguagePreference.user_id == SlackUser.user_id)
+    .where(SlackUser.user_id == bindparam("user_id"))
+)
+_CHOSEN = select(LanguagePreference.language).where(LanguagePreference.user_id == bindparam("user_id"))
+
+
 def person_language(session: Session, user_id: str) -> PersonLanguage:
-    row = session.execute(
-        select(LanguagePreference.language, SlackUser.locale)
-        .select_from(SlackUser)
-        .outerjoin(LanguagePreference, LanguagePreference.user_id == SlackUser.user_id)
-        .where(SlackUser.user_id == user_id)
-    ).first()
+    connection = session.connection()
+    row = connection.execute(_LANGUAGE_AND_LOCALE, {"user_id": user_id}).first()
     if row is None:
         # No profile cached yet (the person's first request is still asking Slack): a choice may exist anyway.
-        chosen = session.execute(select(LanguagePreference.language).where(LanguagePreference.user_id == user_id))
-        return resolve(chosen.scalar_one_or_none(), None)
+        chosen = connection.execute(_CHOSEN, {"user_id": user_id}).scalar_one_or_none()
+        return resolve(chosen, None)
     return resolve(row[0], row[1])
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import BindParameter, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.services.dialect import insert_or_update
@@ -26,15 +26,38 @@ ROSTER_TTL = timedelta(minutes=2)
 MISS_TTL = timedelta(0)
 
 
+# Built once, run on the session's connection: every sign-on checks who may see its letter before its
+# acknowledgement, and building these statements each time cost more CPU than running them.
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_LETTER_CHANNELS = select(ChannelPost.letter_id, ChannelPost.channel_id).where(ChannelPost.letter_id.in_(_IDS))
+_FRESH_ROSTERS = select(ChannelRoster.channel_id).where(
+    ChannelRoster.team_id == bindparam("team_id"),
+    ChannelRoster.channel_id.in_(bindparam("channels", expanding=True)),
+    ChannelRoster.fetched_at > bindparam("since"),
+)
+_OPEN_TO_ALL = select(Letter.id).where(
+    Letter.id.in_(_IDS), Letter.team_id == bindparam("team_id"), Letter.open_to_workspace.is_(True)
+)
+_COORDINATED = select(LetterCoordinator.letter_id).where(
+    LetterCoordinator.letter_id.in_(_IDS), LetterCoordinator.user_id == bindparam("user_id")
+)
+_IN_A_CHANNEL = (
+    select(ChannelPost.letter_id)
+    .join(
+        ChannelMember,
+        (ChannelMember.channel_id == ChannelPost.channel_id) & (ChannelMember.team_id == bindparam("team_id")),
+    )
+    .where(ChannelPost.letter_id.in_(_IDS), ChannelMember.user_id == bindparam("user_id"))
+)
+
+
 def letter_channels(session: Session, letter_ids: Sequence[int]) -> dict[int, set[str]]:
     """The channels each letter was posted (or is being posted) to; a post deleted or archived since still
     says whom the letter was meant for."""
     channels: dict[int, set[str]] = {letter_id: set() for letter_id in letter_ids}
     if not letter_ids:
         return channels
-    rows = session.execute(
-        select(ChannelPost.letter_id, ChannelPost.channel_id).where(ChannelPost.letter_id.in_(list(letter_ids)))
-    )
+    rows = session.connection().execute(_LETTER_CHANNELS, {"ids": list(letter_ids)})
     for letter_id, channel_id in rows:
         channels[letter_id].add(channel_id)
     return channels
@@ -47,15 +70,8 @@ def stale_rosters(
     wanted = sorted(set(channels))
     if not wanted:
         return []
-    fresh = set(
-        session.execute(
-            select(ChannelRoster.channel_id).where(
-                ChannelRoster.team_id == team_id,
-                ChannelRoster.channel_id.in_(wanted),
-                ChannelRoster.fetched_at > now - ttl,
-            )
-        ).scalars()
-    )
+    params = {"team_id": team_id, "channels": wanted, "since": now - ttl}
+    fresh = set(session.connection().execute(_FRESH_ROSTERS, params).scalars())
     return [channel for channel in wanted if channel not in fresh]
 
 
@@ -87,27 +103,11 @@ def visible_letters(session: Session, team_id: str, user_id: str, letter_ids: Se
     ids = list(dict.fromkeys(letter_ids))
     if not ids:
         return set()
-    seen = set(
-        session.execute(
-            select(Letter.id).where(Letter.id.in_(ids), Letter.team_id == team_id, Letter.open_to_workspace.is_(True))
-        ).scalars()
-    )
-    seen |= set(
-        session.execute(
-            select(LetterCoordinator.letter_id).where(
-                LetterCoordinator.letter_id.in_(ids), LetterCoordinator.user_id == user_id
-            )
-        ).scalars()
-    )
+    connection = session.connection()
+    seen = set(connection.execute(_OPEN_TO_ALL, {"ids": ids, "team_id": team_id}).scalars())
+    seen |= set(connection.execute(_COORDINATED, {"ids": ids, "user_id": user_id}).scalars())
     rest = [letter_id for letter_id in ids if letter_id not in seen]
     if rest:
-        mine = (
-            select(ChannelPost.letter_id)
-            .join(
-                ChannelMember,
-                (ChannelMember.channel_id == ChannelPost.channel_id) & (ChannelMember.team_id == team_id),
-            )
-            .where(ChannelPost.letter_id.in_(rest), ChannelMember.user_id == user_id)
-        )
-        seen |= set(session.execute(mine).scalars())
+        params = {"ids": rest, "team_id": team_id, "user_id": user_id}
+        seen |= set(connection.execute(_IN_A_CHANNEL, params).scalars())
     return seen

@@ -68,20 +68,26 @@ def visible_letters(
     wanted = list(dict.fromkeys(letter_ids))
     if not wanted:
         return set()
-    if is_coordinator(runtime, client, user_id):
-        return set(wanted)
     now = utcnow()
 
-    def channels_and_stale(session: Session) -> tuple[dict[int, set[str]], list[str]]:
+    def channels_and_stale(session: Session) -> tuple[dict[int, set[str]], list[str], set[int]]:
         channels = visibility.letter_channels(session, wanted)
-        return channels, visibility.stale_rosters(session, team_id, set().union(*channels.values()), now=now)
+        stale = visibility.stale_rosters(session, team_id, set().union(*channels.values()), now=now)
+        return channels, stale, visibility.visible_letters(session, team_id, user_id, wanted) if not stale else set()
+
+    # The common case, a member of the letter's channel (every sign-on checks it before its acknowledgement):
+    # one read, no profile, no Slack call.
+    channels, stale, seen = runtime.db.reading(channels_and_stale)
+    if len(seen) == len(wanted):
+        return seen
+    if is_coordinator(runtime, client, user_id):
+        return set(wanted)
 
     def seen_and_missed(session: Session) -> tuple[set[int], list[str]]:
         seen = visibility.visible_letters(session, team_id, user_id, wanted)
         missed = set().union(*(channels[letter_id] for letter_id in wanted if letter_id not in seen))
         return seen, visibility.stale_rosters(session, team_id, missed, now=utcnow(), ttl=visibility.MISS_TTL)
 
-    channels, stale = runtime.db.reading(channels_and_stale)
     refresh_rosters(runtime, client, team_id, stale)
     seen, again = runtime.db.reading(seen_and_missed)
     if not again:

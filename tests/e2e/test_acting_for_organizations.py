@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot import ids
 from db.enums import SignatoryStatus
-from db.models import Letter, SignatoryContact
+from db.models import Letter, Signatory, SignatoryContact
 from tests.conftest import Coalition, RunningApp
 from tests.e2e.steps import create_letter, db_session, message_text, sign_on, signatories, wait_for_receipts
 from tests.e2e.test_security import send, settle, told, views_opened_for
@@ -22,6 +22,18 @@ def last_dm(app: RunningApp, user_id: str) -> tuple[str, str]:
     return message["channel"], message["ts"]
 
 
+def signed_and_withdrawn(
+    app: RunningApp, user_id: str, letter_id: int, channel: str, org_name: str, email: str
+) -> Signatory:
+    """``user_id`` signs ``org_name`` and withdraws it with the receipt's button."""
+    sign_on(app, user_id, letter_id, channel, org_name, email=email)
+    wait_for_receipts(app, letter_id)
+    [org] = signatories(app.database_url, letter_id)
+    send(app, block_action(app.fake, user_id, ids.WITHDRAW_SIGNATURE, str(org.id), message=last_dm(app, user_id)))
+    app.fake.wait_until(lambda: not signatories(app.database_url, letter_id))
+    return org
+
+
 def test_a_signer_who_withdrew_cannot_act_for_the_organizations_new_sign_on(
     app: RunningApp, coalition: Coalition
 ) -> None:
@@ -30,11 +42,7 @@ def test_a_signer_who_withdrew_cannot_act_for_the_organizations_new_sign_on(
     fake = app.fake
     letter_id = create_letter(app, coalition)
     first, second = coalition.members[0], coalition.members[1]
-    sign_on(app, first, letter_id, coalition.public, "Org Three", email="a@orgthree.org")
-    wait_for_receipts(app, letter_id)
-    [org] = signatories(app.database_url, letter_id)
-    send(app, block_action(fake, first, ids.WITHDRAW_SIGNATURE, str(org.id), message=last_dm(app, first)))
-    fake.wait_until(lambda: not signatories(app.database_url, letter_id))
+    org = signed_and_withdrawn(app, first, letter_id, coalition.public, "Org Three", "a@orgthree.org")
 
     sign_on(app, second, letter_id, coalition.public, "org three", name="Bea Second", email="bea@private.example")
     fake.wait_until(lambda: signatories(app.database_url, letter_id))
@@ -126,11 +134,7 @@ def test_old_buttons_on_a_withdrawn_sign_on_tell_an_outsider_nothing(app: Runnin
     fake = app.fake
     letter_id = create_letter(app, coalition, title="Steering Withdrawn Plan", channels=[coalition.private])
     signer, outsider = coalition.members[0], coalition.members[3]
-    sign_on(app, signer, letter_id, coalition.private, "Org Six Secretive", email="a@orgsix.org")
-    wait_for_receipts(app, letter_id)
-    [org] = signatories(app.database_url, letter_id)
-    send(app, block_action(fake, signer, ids.WITHDRAW_SIGNATURE, str(org.id), message=last_dm(app, signer)))
-    fake.wait_until(lambda: not signatories(app.database_url, letter_id))
+    org = signed_and_withdrawn(app, signer, letter_id, coalition.private, "Org Six Secretive", "a@orgsix.org")
     settle(fake)
     before = len(told(fake, outsider))
     for action_id in (ids.KEEP_SIGNATURE, ids.EDIT_SIGNATURE):
