@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -223,7 +223,7 @@ def _upload_files(
         )
     except (SlackClientError, OSError) as error:
         # The upload URL step is plain HTTP: its failures arrive as urllib errors, not SlackApiError.
-        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        code = slack_error(error)
         log.warning("export upload failed: %s", code)
         raise classify(error) from error
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from sqlalchemy import or_, select
 
 from bot.blocks.letters import letter_post
@@ -26,7 +26,6 @@ from bot.delivery.claim import backoff, claim_one, record
 from bot.runtime import Runtime
 from bot.services.letters.queries import letter_view
 from bot.services.posts import current_state
-from bot.slack.api import slack_error
 from bot.slack.language import channel_words
 from bot.slack.sending import Marker, NotSent, Sent, classify, find_sent, send_once
 from bot.timeutil import utcnow
@@ -312,22 +311,25 @@ def refresh_every_post(runtime: Runtime) -> None:
     refresh_posts(runtime, runtime.background_client)
 
 
+# A post that cannot be updated any more: deleted, its channel gone or archived.
+POST_GONE = frozenset({"message_not_found", "channel_not_found", "cant_update_message", "is_archived", "is_inactive"})
+
+
 def _refresh_failed(runtime: Runtime, post_id: int, error: SlackClientError | OSError, now: datetime) -> None:
-    if not isinstance(error, SlackApiError):  # a reset or a timeout: the count catches up at the next try
-        log.warning("chat.update of post %s failed: %s", post_id, type(error).__name__)
-        later = {"lease_until": None, "error": type(error).__name__, "refresh_not_before": now + SERVER_ERROR_BACKOFF}
-        record(runtime.db, ChannelPost, post_id, values=later)
-        return
-    code = slack_error(error)
-    status_code = getattr(error.response, "status_code", 200)
-    values: dict[str, object] = {"lease_until": None, "error": code[:200]}
-    if status_code == 429:
-        retry_after = int(error.response.headers.get("Retry-After", "5") or 5)
-        values["refresh_not_before"] = now + timedelta(seconds=max(1, retry_after))
-    elif code in ("message_not_found", "channel_not_found", "cant_update_message", "is_archived", "is_inactive"):
+    failure = classify(error)
+    values: dict[str, object] = {"lease_until": None, "error": failure.code[:200]}
+    if failure.retry_after is not None:  # a 429: Slack said when
+        values["refresh_not_before"] = now + timedelta(seconds=max(1.0, failure.retry_after))
+    elif failure.code in (
+        "message_not_found",
+        "channel_not_found",
+        "cant_update_message",
+        "is_archived",
+        "is_inactive",
+    ):
         values["status"] = PostStatus.REMOVED
     else:
-        # Slack's 5xx or an unexpected error: try again a little later; the count will catch up.
+        # Slack's 5xx, a reset, a timeout or an unexpected error: try again a little later; the count catches up.
         values["refresh_not_before"] = now + SERVER_ERROR_BACKOFF
-    log.warning("chat.update of post %s failed: %s", post_id, code)
+    log.warning("chat.update of post %s failed: %s", post_id, failure.code)
     record(runtime.db, ChannelPost, post_id, values=values)

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from sqlalchemy import ColumnElement, or_, select, update
 
 from bot.blocks import delivery as blocks
@@ -98,7 +98,7 @@ def _upload(runtime: Runtime, client: WebClient, row: SignerMessage, channel: st
     try:
         client.files_upload_v2(file=content, filename=filename, title=title, channel=channel)
     except (SlackClientError, OSError) as error:
-        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        code = slack_error(error)
         log.info("thanks PDF upload to %s failed: %s", channel, code)
         raise classify(error) from error
 

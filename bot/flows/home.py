@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -77,7 +77,7 @@ def publish(runtime: Runtime, client: WebClient, user_id: str, team_id: str) -> 
     try:
         client.views_publish(user_id=user_id, view=view)
     except (SlackClientError, OSError) as error:
-        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        code = slack_error(error)
         log.warning("views.publish for %s failed: %s", user_id, code)
 
 

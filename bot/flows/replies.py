@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.common import notice
@@ -44,5 +44,5 @@ def reply(
             client.chat_postMessage(channel=body["user"]["id"], **message, mrkdwn=not message.get("blocks"))
     except (SlackClientError, OSError) as error:
         # What was done is done (and committed); only its answer is lost, and an old button checks again.
-        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        code = slack_error(error)
         log.warning("answer to a button press not delivered: %s", code)

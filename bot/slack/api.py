@@ -26,7 +26,11 @@ DM_REFUSALS = {
 }
 
 
-def slack_error(error: SlackApiError) -> str:
+def slack_error(error: Exception) -> str:
+    """Slack's error code for an API error (``ratelimited``, ``channel_not_found``…); for anything else (a reset,
+    a timeout), the exception's name."""
+    if not isinstance(error, SlackApiError):
+        return type(error).__name__
     try:
         return str(error.response.get("error") or "unknown_error")
     except Exception:
@@ -144,7 +148,7 @@ def send_dm(
         )
         return Delivered(fallback_channel, response.get("message_ts"), ephemeral=True)
     except (SlackClientError, OSError) as error:
-        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        code = slack_error(error)
         log.warning("ephemeral fallback to %s in %s failed: %s", user_id, fallback_channel, code)
         return None
 
@@ -154,6 +158,6 @@ def dm_channel(client: WebClient, user_id: str) -> str | None:
     try:
         return str(client.conversations_open(users=user_id)["channel"]["id"])
     except (SlackClientError, OSError) as error:
-        code = slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
+        code = slack_error(error)
         log.warning("conversations.open with %s failed: %s", user_id, code)
         return None

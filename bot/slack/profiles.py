@@ -12,9 +12,10 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 
 from bot.services.profiles import Profile, cached_profiles, save_profiles
+from bot.slack.api import slack_error
 from bot.timeutil import utcnow
 from db.engine import Database
 from db.models import EMAIL_MAX, PERSON_NAME_MAX, TITLE_MAX
@@ -51,7 +52,7 @@ def get_profile(db: Database, client: WebClient, user_id: str, *, max_age: timed
     try:
         user = client.users_info(user=user_id, include_locale=True)["user"]
     except (SlackClientError, OSError) as error:
-        log.info("users.info failed for %s: %s", user_id, _code(error))
+        log.info("users.info failed for %s: %s", user_id, slack_error(error))
         return cached[0] if cached else Profile(user_id)
     profile = profile_from_user(user)
     try:
@@ -95,14 +96,10 @@ def refresh_profiles(db: Database, client: WebClient, user_ids: Iterable[str]) -
         try:
             profile = profile_from_user(client.users_info(user=user_id, include_locale=True)["user"])
         except (SlackClientError, OSError) as error:
-            log.info("users.info failed for %s: %s", user_id, _code(error))
+            log.info("users.info failed for %s: %s", user_id, slack_error(error))
             profile = cached[user_id][0] if user_id in cached else Profile(user_id)
         fetched.append(profile)
         result[user_id] = profile
     if fetched:
         db.transaction(lambda session: save_profiles(session, fetched, now))
     return result
-
-
-def _code(error: SlackClientError | OSError) -> str:
-    return str(error.response.get("error")) if isinstance(error, SlackApiError) else type(error).__name__
